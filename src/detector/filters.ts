@@ -1,0 +1,160 @@
+// The filters that tell a key from what merely looks like one. Each one has a name, a reason and
+// its own examples (test/detector-filters.test.ts runs them): `stops` must be rejected by exactly
+// that filter, `keeps` must pass it. Examples are built here rather than written out, so that no
+// key-shaped string sits in the source.
+
+import { isHexCode, isWordCode, MAX_KEY_LENGTH, MIN_KEY_LENGTH } from './key-format.js';
+
+/** One `mirra_…` occurrence, parsed: `text[start]` is the `m`, the hex body is `[bodyStart, bodyEnd)`. */
+export interface Candidate {
+  text: string;
+  start: number;
+  bodyStart: number;
+  bodyEnd: number;
+}
+
+export interface KeyFilter {
+  name: string;
+  /** Why such a candidate is not a key. */
+  reason: string;
+  rejects(c: Candidate): boolean;
+  examples: { stops: string[]; keeps: string[] };
+}
+
+/** The vendor documentation's example body (`mirra_a1b2c3d4e5f6789abcdef0123456789…`), a placeholder. */
+export const DOC_EXAMPLE_BODY_STEM = 'a1b2c3d4e5f6';
+
+const hex = (n: number, seed = 7): string => {
+  // A deterministic, non-repeating hex run, for examples only.
+  let s = '';
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    s += ((x >>> 16) & 15).toString(16);
+  }
+  return s;
+};
+const key = (prefix = 'mirra_', bodyLength = 64): string => prefix + hex(bodyLength);
+
+const charAfterBody = (c: Candidate): string => c.text.slice(c.bodyEnd, c.bodyEnd + 9);
+const bodyOf = (c: Candidate): string => c.text.slice(c.bodyStart, c.bodyEnd).toLowerCase();
+
+const PLACEHOLDER_TAIL = /^(?:[xX*#•]|<|\$\{|\{\{|%s|\[|REDACTED|redacted|your|YOUR)/;
+const TRUNCATION_TAIL = /^(?:\.\.\.|…|\u00e2\u0080\u00a6)/; // `…` as text, or as UTF-8 bytes read one by one
+
+/** Filters in the order they are tried; the first that rejects names the reason. */
+export const KEY_FILTERS: readonly KeyFilter[] = [
+  {
+    name: 'placeholder',
+    reason: 'a template or masked value stands where the key would be (`mirra_xxxx`, `mirra_<KEY>`, `mirra_${KEY}`, `mirra_****`, `mirra_REDACTED`, `mirra_your_api_key_here`)',
+    rejects: (c) => PLACEHOLDER_TAIL.test(charAfterBody(c)),
+    examples: {
+      stops: ['mirra_xxxxxxxxxxxxxxxx', 'mirra_<KEY>', 'key: mirra_${KEY}', 'mirra_****************', 'mirra_REDACTED', 'mirra_your_api_key_here', 'mirra_script_{{ key }}', 'mirra_ab12xxxxxxxxxxxx'],
+      keeps: [key()],
+    },
+  },
+  {
+    name: 'truncated',
+    reason: 'the key is cut short with an ellipsis, as documentation shows keys',
+    rejects: (c) => TRUNCATION_TAIL.test(charAfterBody(c)),
+    examples: { stops: ['mirra_' + hex(20) + '...', 'mirra_script_' + hex(12) + '…'], keeps: [key() + '.'] },
+  },
+  {
+    name: 'identifier',
+    reason: 'a name, not a key: the prefix is followed by a word (`MIRRA_API_KEY`, `mirra_client`, `mirra_script_id`)',
+    rejects: (c) => c.bodyEnd - c.bodyStart < 8 && isWordCode(c.text.charCodeAt(c.bodyEnd)),
+    examples: { stops: ['mirra_client', 'const mirra_script_id = 1', 'mirra_install_dir', 'mirra_test_case'], keeps: [key('mirra_test_')] },
+  },
+  {
+    name: 'glued-before',
+    reason: 'a letter, digit or `_` right before `mirra_` makes it part of a longer identifier (an escape such as `\\n` does not count)',
+    rejects: (c) => {
+      const before = c.text.charCodeAt(c.start - 1);
+      return isWordCode(before) && c.text.charCodeAt(c.start - 2) !== 92; /* backslash */
+    },
+    examples: { stops: ['x' + key(), 'MY_' + key(), '9' + key()], keeps: ['"line\\n' + key() + '"', '=' + key(), '_' + '\\n' + key()] },
+  },
+  {
+    name: 'glued-after',
+    reason: 'the hex runs straight into a letter or `_`: an identifier or some other token, not a key',
+    rejects: (c) => isWordCode(c.text.charCodeAt(c.bodyEnd)),
+    examples: { stops: [key() + 'g', key() + '_cache', key() + 'Z'], keeps: [key() + '"', key() + '-', key() + ' '] },
+  },
+  {
+    name: 'too-short',
+    reason: `a whole key is at least ${MIN_KEY_LENGTH} characters; a shorter one is truncated or not a key`,
+    rejects: (c) => c.bodyEnd - c.start < MIN_KEY_LENGTH,
+    examples: { stops: ['mirra_' + hex(57), 'mirra_script_' + hex(50), 'mirra_' + hex(8)], keeps: ['mirra_' + hex(58), 'mirra_script_' + hex(51)] },
+  },
+  {
+    name: 'too-long',
+    reason: `a key is at most ${MAX_KEY_LENGTH} characters; a longer hex run is something else (a hash chain, a blob)`,
+    rejects: (c) => c.bodyEnd - c.start > MAX_KEY_LENGTH,
+    examples: { stops: ['mirra_' + hex(123), 'mirra_test_' + hex(200)], keeps: ['mirra_' + hex(122), 'mirra_install_' + hex(114)] },
+  },
+  {
+    name: 'repeated-pattern',
+    reason: 'the body is one short pattern repeated (`0000…`, `abab…`, `deadbeef…`): a placeholder',
+    rejects: (c) => hasShortPeriod(bodyOf(c), 8),
+    examples: {
+      stops: ['mirra_' + '0'.repeat(64), 'mirra_script_' + 'ab'.repeat(30), 'mirra_' + 'deadbeef'.repeat(8), 'mirra_' + 'F'.repeat(60)],
+      keeps: [key(), 'mirra_' + 'ab'.repeat(30) + 'c'],
+    },
+  },
+  {
+    name: 'plain-sequence',
+    reason: 'the body counts up or down through the hex digits (`0123456789abcdef…`): a placeholder',
+    rejects: (c) => isPlainSequence(bodyOf(c)),
+    examples: {
+      stops: ['mirra_' + '0123456789abcdef'.repeat(4), 'mirra_' + 'fedcba9876543210'.repeat(4), 'mirra_test_' + '3456789abcdef012'.repeat(4)],
+      keeps: [key('mirra_', 62) + '01'],
+    },
+  },
+  {
+    name: 'doc-example',
+    reason: 'the Mirra documentation\'s own example key (`mirra_a1b2c3d4e5f6…`)',
+    rejects: (c) => bodyOf(c).startsWith(DOC_EXAMPLE_BODY_STEM),
+    examples: {
+      stops: ['mirra_' + DOC_EXAMPLE_BODY_STEM + '789abcdef0123456789abcdef0123456789abcdef0123456789a', 'mirra_script_' + DOC_EXAMPLE_BODY_STEM + '789abcdef0123456789abcdef0123456789abcdef0123456789'],
+      keeps: ['mirra_a1b2' + hex(60)],
+    },
+  },
+];
+
+/** True when `s` is one unit of at most `maxPeriod` characters repeated (a last partial unit allowed). */
+export function hasShortPeriod(s: string, maxPeriod: number): boolean {
+  for (let p = 1; p <= maxPeriod && p < s.length; p++) {
+    let ok = true;
+    for (let i = p; i < s.length; i++) {
+      if (s.charCodeAt(i) !== s.charCodeAt(i - p)) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return true;
+  }
+  return false;
+}
+
+/** True when every hex digit is the one before it plus (or minus) one, wrapping at f. */
+export function isPlainSequence(s: string): boolean {
+  if (s.length < 2) return false;
+  const d = (i: number) => parseInt(s[i], 16);
+  const step = (d(1) - d(0) + 16) % 16;
+  if (step !== 1 && step !== 15) return false;
+  for (let i = 1; i < s.length; i++) if ((d(i) - d(i - 1) + 16) % 16 !== step) return false;
+  return true;
+}
+
+/** Reads the candidate that starts at `start` (where `text` has `mirra_`). */
+export function parseCandidate(text: string, start: number, bodyStart: number): Candidate {
+  let end = bodyStart;
+  while (end < text.length && isHexCode(text.charCodeAt(end))) end++;
+  return { text, start, bodyStart, bodyEnd: end };
+}
+
+/** The name of the first filter that rejects the candidate, or null for a key. */
+export function rejectingFilter(c: Candidate): string | null {
+  for (const f of KEY_FILTERS) if (f.rejects(c)) return f.name;
+  return null;
+}

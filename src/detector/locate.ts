@@ -1,0 +1,95 @@
+// Offsets to 1-based lines and columns, and the masked line a reporter shows. Columns count UTF-16
+// code units, as ESLint and SARIF do; for bytes the line is decoded as UTF-8 first.
+
+import type { Snippet } from '../finding.js';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+const SNIPPET_CONTEXT = 60;
+
+export class LineLocator {
+  private readonly newlines: number[] = [];
+  private scannedTo = 0;
+
+  /** `bytes`: the text is one char per byte (latin1 view of a buffer). */
+  constructor(
+    private readonly text: string,
+    private readonly bytes: boolean,
+  ) {}
+
+  private lineIndexOf(offset: number): number {
+    while (this.scannedTo <= offset && this.scannedTo < this.text.length) {
+      const nl = this.text.indexOf('\n', this.scannedTo);
+      if (nl < 0) {
+        this.scannedTo = this.text.length;
+        break;
+      }
+      this.newlines.push(nl);
+      this.scannedTo = nl + 1;
+    }
+    let lo = 0;
+    let hi = this.newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.newlines[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo; // number of newlines before offset
+  }
+
+  private lineStart(lineIndex: number): number {
+    return lineIndex === 0 ? 0 : this.newlines[lineIndex - 1] + 1;
+  }
+
+  private width(from: number, to: number): number {
+    const s = this.text.slice(from, to);
+    return this.bytes ? Buffer.from(s, 'latin1').toString('utf8').length : s.length;
+  }
+
+  position(offset: number): Position {
+    const index = this.lineIndexOf(offset);
+    return { line: index + 1, column: this.width(this.lineStart(index), offset) + 1 };
+  }
+
+  /** The line holding `[start, end)`, every listed span on it replaced by its mask. */
+  snippet(start: number, end: number, masks: ReadonlyArray<{ start: number; end: number; mask: string }>): Snippet {
+    const index = this.lineIndexOf(start);
+    const ls = this.lineStart(index);
+    let le = this.text.indexOf('\n', start);
+    if (le < 0) le = this.text.length;
+    if (le > ls && this.text.charCodeAt(le - 1) === 13) le--;
+    const from = Math.max(ls, start - SNIPPET_CONTEXT);
+    const to = Math.min(le, Math.max(end, start) + SNIPPET_CONTEXT);
+    let text = '';
+    let markerStart = 0;
+    let markerLength = 1;
+    let i = from;
+    const onLine = masks.filter((m) => m.end > from && m.start < to).sort((a, b) => a.start - b.start);
+    for (const m of onLine) {
+      const s = Math.max(m.start, i);
+      text += this.readable(i, s);
+      if (m.start === start) {
+        markerStart = text.length;
+        markerLength = m.mask.length;
+      }
+      text += m.mask;
+      i = Math.max(i, m.end);
+    }
+    text += this.readable(i, Math.max(i, to));
+    return {
+      text: (from > ls ? '…' : '') + text + (to < le ? '…' : ''),
+      markerStart: markerStart + (from > ls ? 1 : 0),
+      markerLength,
+    };
+  }
+
+  private readable(from: number, to: number): string {
+    const s = this.text.slice(from, to);
+    const decoded = this.bytes ? Buffer.from(s, 'latin1').toString('utf8') : s;
+    // Control characters (binary data, stray escapes) would garble a terminal.
+    return decoded.replace(/[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/g, '.').replace(/\t/g, ' ');
+  }
+}

@@ -1,0 +1,85 @@
+// The shapes every part of mirra-scan passes around. The JSON reporter prints `Finding` as the
+// CLI contract describes; the key itself lives under a symbol so that no serializer ever sees it.
+
+export type KeyType = 'script' | 'install' | 'test' | 'untyped';
+
+/** How the key was written where it was found. */
+export type Encoding = 'plain' | 'base64' | 'url' | 'escape' | 'utf16' | 'concatenation';
+
+export type FindingSource = 'file' | 'staged' | 'commit';
+
+export type VerificationStatus = 'unchecked' | 'live' | 'invalid' | 'unknown';
+
+export interface Verification {
+  status: VerificationStatus;
+  detail?: string;
+}
+
+/** The full key of a finding. A symbol, so JSON.stringify and object spreads into output never carry it. */
+export const SECRET: unique symbol = Symbol('mirra-scan.secret');
+
+export interface Finding {
+  ruleId: 'mirra-api-key';
+  keyType: KeyType;
+  /** Relative to the repository root (or the current folder), with `/` separators. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  source: FindingSource;
+  commit: string | null;
+  encoding: Encoding;
+  redacted: string;
+  keySha256: string;
+  verification: Verification;
+  hint: string;
+  /** Commit metadata where the finding came from a commit (an extension of the contract). */
+  author?: string;
+  date?: string;
+  /** Where the key was found, for hints: set by the staged / commit sources. */
+  place?: FindingPlace;
+  /** The source line with every key on it masked, for the text reporter. Never holds a full key. */
+  snippet?: Snippet;
+  [SECRET]: string;
+}
+
+/**
+ * Where a key sits, which decides what the user must do about it:
+ * - `working-tree`: a file on disk, not known to be committed;
+ * - `staged`: in the index, not committed yet;
+ * - `unpushed`: in local commits that no remote branch contains;
+ * - `pushed`: in history that has been shared (or seen by CI).
+ */
+export type FindingPlace = 'working-tree' | 'staged' | 'unpushed' | 'pushed';
+
+export interface Snippet {
+  /** The line, keys masked, trimmed to a readable width. */
+  text: string;
+  /** 0-based index in `text` where the marker starts, and its length. */
+  markerStart: number;
+  markerLength: number;
+}
+
+export interface ScanError {
+  file: string;
+  message: string;
+}
+
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  skipped: number;
+  durationMs: number;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  errors: ScanError[];
+  stats: ScanStats;
+}
+
+/** The full key of a finding, for verification and `--reveal` only. */
+export function secretOf(finding: Finding): string {
+  return finding[SECRET];
+}
