@@ -1,0 +1,66 @@
+// `--format text`: what a person reads in a terminal or a hook's output.
+
+import pc from 'picocolors';
+import { secretOf, type Finding, type ScanResult } from '../finding.js';
+import type { ReportOptions } from './options.js';
+
+const STATUS_WORD: Record<string, string> = {
+  live: 'LIVE: the key works',
+  invalid: 'invalid: the key is revoked or was never valid',
+  unknown: 'unknown',
+};
+
+function where(f: Finding): string {
+  const commit = f.commit ? ` in commit ${f.commit.slice(0, 12)}` : f.source === 'staged' ? ' (staged)' : '';
+  return `${f.file}:${f.line}:${f.column}${commit}`;
+}
+
+export function renderFinding(f: Finding, options: ReportOptions): string {
+  const c = pc.createColors(options.color === true);
+  const keyText = options.reveal ? secretOf(f) : f.redacted;
+  const lines: string[] = [];
+  const encoded = f.encoding === 'plain' ? '' : `, written as ${f.encoding}`;
+  lines.push(`${c.bold(where(f))}  ${c.red(`Mirra ${f.keyType} key`)} ${keyText}${encoded}`);
+  if (f.author || f.date) lines.push(c.dim(`  added by ${f.author ?? '?'} on ${f.date ?? '?'}`));
+  if (f.snippet) {
+    const gutter = `  ${f.line} | `;
+    lines.push(c.dim(gutter) + f.snippet.text);
+    lines.push(' '.repeat(gutter.length + f.snippet.markerStart) + c.red('^'.repeat(Math.max(1, f.snippet.markerLength))));
+  }
+  if (f.verification.status !== 'unchecked') {
+    const word = STATUS_WORD[f.verification.status] ?? f.verification.status;
+    const detail = f.verification.detail ? ` (${f.verification.detail})` : '';
+    const paint = f.verification.status === 'live' ? c.red : f.verification.status === 'invalid' ? c.green : c.yellow;
+    lines.push(`  verification: ${paint(word)}${detail}`);
+  }
+  if (f.hint) lines.push(`  ${c.cyan('what to do:')} ${f.hint}`);
+  return lines.join('\n');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export function renderText(result: ScanResult, options: ReportOptions): string {
+  const c = pc.createColors(options.color === true);
+  const out: string[] = [];
+  for (const f of result.findings) out.push(renderFinding(f, options), '');
+  for (const e of result.errors) out.push(c.yellow(`skipped ${e.file}: ${e.message}`));
+  if (result.errors.length) out.push('');
+  const s = result.stats;
+  const scanned = `scanned ${plural(s.files, 'file')} (${size(s.bytes)}) in ${s.durationMs} ms`;
+  if (result.findings.length === 0) {
+    out.push(c.green(`✔ no Mirra keys found; ${scanned}`) + (s.skipped ? `, ${s.skipped} skipped` : ''));
+  } else {
+    const files = new Set(result.findings.map((f) => `${f.commit ?? ''}:${f.file}`)).size;
+    out.push(c.red(`✖ ${plural(result.findings.length, 'Mirra key')} found in ${plural(files, 'place')}; ${scanned}`) + (s.skipped ? `, ${s.skipped} skipped` : ''));
+    out.push('  A line that is not a key: add a `mirra-scan:allow` comment to it, or allow its keySha256 in the config (see README).');
+  }
+  return out.join('\n') + '\n';
+}
