@@ -83,7 +83,10 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
       continue;
     }
     rules.loadAncestors(abs);
-    for (const entry of await walk(abs, rules, errors, root)) {
+    // A folder named on the command line is scanned even if ignored; then only the ignore files
+    // inside it count (as `git add -f` would see it).
+    const walkRules = rules.ignores(abs, true) ? new IgnoreRules(root, honour, [], abs) : rules;
+    for (const entry of await walk(abs, walkRules, errors, root)) {
       if (entry.kind === 'link-error') {
         errors.push({ file: toSlash(path.relative(root, entry.path)), message: entry.message });
         stats.skipped++;
@@ -204,13 +207,15 @@ class IgnoreRules {
   private readonly byDir = new Map<string, Ignore>();
   private readonly top: Ignore;
 
+  /** `floor`: rules from folders above it (and the root-level ones) do not apply. */
   constructor(
     private readonly root: string,
     private readonly honour: boolean,
     patterns: string[],
+    private readonly floor?: string,
   ) {
     this.top = ignore().add(patterns);
-    if (honour) {
+    if (honour && !floor) {
       const scanIgnore = path.join(root, SCAN_IGNORE_FILE);
       if (fs.existsSync(scanIgnore)) this.top.add(fs.readFileSync(scanIgnore, 'utf8'));
     }
@@ -230,6 +235,7 @@ class IgnoreRules {
 
   load(dir: string): void {
     if (!this.honour || this.byDir.has(dir)) return;
+    if (this.floor && path.relative(this.floor, dir).startsWith('..')) return;
     const file = path.join(dir, '.gitignore');
     try {
       this.byDir.set(dir, ignore().add(fs.readFileSync(file, 'utf8')));
@@ -240,7 +246,7 @@ class IgnoreRules {
 
   ignores(abs: string, isDir: boolean): boolean {
     const relRoot = path.relative(this.root, abs);
-    if (relRoot.startsWith('..') || path.isAbsolute(relRoot)) return false;
+    if (relRoot === '' || relRoot.startsWith('..') || path.isAbsolute(relRoot)) return false;
     const suffix = isDir ? '/' : '';
     if (this.top.ignores(toSlash(relRoot) + suffix)) return true;
     if (!this.honour) return false;
