@@ -1,0 +1,41 @@
+// `mirra-scan commit-msg FILE`: a key pasted into a commit message (the commit-msg hook).
+
+import { Command, Option } from 'commander';
+import { inlineAllowFor, loadConfig } from '../../config/index.js';
+import { CLEANUP_MODES, scanCommitMessage, type CleanupMode } from '../../sources/commit-message.js';
+import { printBlockedMessage } from '../blocked-message.js';
+import { addCommonOptions, type CommonOptions } from '../common-options.js';
+import { finishRun } from '../run.js';
+
+interface CommitMsgOptions extends CommonOptions {
+  name?: string;
+  cleanup?: CleanupMode;
+}
+
+export function registerCommitMsgCommand(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+  const cmd = program
+    .command('commit-msg')
+    .description('scan a commit message file (the commit-msg hook passes .git/COMMIT_EDITMSG)')
+    .argument('<file>', 'the message file')
+    .option('--name <name>', 'the file name findings show (default: the file\'s base name)')
+    .addOption(
+      new Option('--cleanup <mode>', 'how git will clean the message (default: commit.cleanup, else comment lines are kept and scanned)').choices(
+        CLEANUP_MODES,
+      ),
+    );
+  addCommonOptions(cmd).action((file: string, options: CommitMsgOptions) =>
+    run(async () => {
+      const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
+      const result = await scanCommitMessage({
+        file,
+        cwd: process.cwd(),
+        name: options.name,
+        cleanup: options.cleanup,
+        inlineAllow: inlineAllowFor(options.inlineAllow, config),
+      });
+      const code = await finishRun(result, options);
+      printBlockedMessage(code, options, 'commit-message', { messageFile: file });
+      return code;
+    }),
+  );
+}

@@ -1,0 +1,36 @@
+// `mirra-scan pre-push [REMOTE] [URL]`: the commits a push is about to send (the pre-push hook). Git
+// gives the hook the remote's name and URL as arguments and one line per ref on stdin. Run by hand
+// from a terminal (no stdin), it scans what pushing HEAD would send: HEAD minus the remote's refs.
+
+import { Command } from 'commander';
+import { inlineAllowFor, loadConfig } from '../../config/index.js';
+import { parsePushUpdates, scanPush, type PushUpdate } from '../../sources/push.js';
+import { printBlockedMessage } from '../blocked-message.js';
+import { addCommonOptions, type CommonOptions } from '../common-options.js';
+import { finishRun } from '../run.js';
+
+export function registerPrePushCommand(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+  const cmd = program
+    .command('pre-push')
+    .description('scan the commits a push is about to send (reads the pre-push hook\'s stdin; from a terminal: HEAD not yet on the remote)')
+    .argument('[remote]', 'the remote\'s name (the hook\'s first argument)')
+    .argument('[url]', 'the remote\'s URL (the hook\'s second argument; not used)');
+  addCommonOptions(cmd).action((remote: string | undefined, _url: string | undefined, options: CommonOptions) =>
+    run(async () => {
+      const updates: PushUpdate[] = process.stdin.isTTY
+        ? [{ localRef: 'HEAD', localSha: 'HEAD', remoteRef: '', remoteSha: '0'.repeat(40) }]
+        : parsePushUpdates(await readStdin());
+      const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
+      const result = await scanPush({ cwd: process.cwd(), remote, updates, ignorePaths: config.ignorePaths, inlineAllow: inlineAllowFor(options.inlineAllow, config) });
+      const code = await finishRun(result, options);
+      printBlockedMessage(code, options, 'push', { remote });
+      return code;
+    }),
+  );
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
