@@ -5,7 +5,17 @@
 import { Command, CommanderError } from 'commander';
 import { ScanFailure, UsageError } from '../errors.js';
 import { TOOL } from '../version.js';
+import { assertSafeApiUrl } from '../verify/index.js';
 import { registerScanCommand } from './commands/scan.js';
+import { registerStagedCommand } from './commands/staged.js';
+import { registerCommitMsgCommand } from './commands/commit-msg.js';
+import { registerPrePushCommand } from './commands/pre-push.js';
+import { registerInstallCommand } from './commands/install.js';
+import { registerDiffCommand } from './commands/diff.js';
+import { registerCiCommand } from './commands/ci.js';
+import { registerHistoryCommand } from './commands/history.js';
+import { registerBaselineCommand } from './commands/baseline.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { EXIT_CANNOT_SCAN } from './exit-codes.js';
 
 function fail(message: string): never {
@@ -33,6 +43,21 @@ const program = new Command('mirra-scan')
 
 // Commands (one module each under ./commands/).
 registerScanCommand(program, run);
+registerStagedCommand(program, run);
+registerCommitMsgCommand(program, run);
+registerPrePushCommand(program, run);
+registerInstallCommand(program, run);
+registerDiffCommand(program, run);
+registerCiCommand(program, run);
+registerHistoryCommand(program, run);
+registerBaselineCommand(program, run);
+registerVerifyCommand(program, run);
+
+// A bad --api-url is refused before any scan starts, and before anything could be sent.
+program.hook('preAction', (_program, command) => {
+  const { apiUrl } = command.opts<{ apiUrl?: string }>();
+  if (apiUrl !== undefined) assertSafeApiUrl(apiUrl);
+});
 
 try {
   await program.parseAsync(process.argv);
@@ -41,5 +66,6 @@ try {
     // --help and --version end here too, with exit code 0.
     process.exit(e.exitCode === 0 ? 0 : EXIT_CANNOT_SCAN);
   }
-  throw e;
+  if (e instanceof UsageError) fail(e.message);
+  fail(`unexpected error: ${e instanceof Error ? e.message : String(e)}`);
 }

@@ -2,12 +2,26 @@
 // drop allowed keys, verify (only with --verify), attach hints, print, pick the exit code.
 // Commands only gather findings; this finishes them.
 
+import { applyBaseline } from '../baseline/index.js';
+import { applyAllowedKeys, loadConfig } from '../config/index.js';
 import type { ScanResult } from '../finding.js';
+import { buildHint } from '../hints/index.js';
 import { writeReport } from '../report/index.js';
 import type { CommonOptions } from './common-options.js';
 import { exitCodeFor } from './exit-codes.js';
+import { verifyFindings } from '../verify/index.js';
+import { verifyOptionsFor } from './verify-options.js';
 
 export async function finishRun(result: ScanResult, options: CommonOptions): Promise<number> {
+  const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
+  applyAllowedKeys(result, config);
+  applyBaseline(result, options.baseline);
+  if (options.verify) await verifyFindings(result.findings, verifyOptionsFor(options, config));
+  addHints(result, config.envVar);
   writeReport(result, options.format, { output: options.output, reveal: options.reveal });
   return exitCodeFor(result);
+}
+
+function addHints(result: ScanResult, envVar: string): void {
+  for (const f of result.findings) f.hint = buildHint(f, { envVar });
 }

@@ -2,6 +2,7 @@
 
 import fs from 'node:fs';
 import type { ScanResult } from '../finding.js';
+import { renderGithub } from './github.js';
 import { renderJson } from './json.js';
 import type { ReportFormat, ReportOptions } from './options.js';
 import { renderSarif } from './sarif.js';
@@ -16,6 +17,9 @@ const RENDERERS = new Map<ReportFormat, Renderer>([
   ['json', renderJson],
   ['sarif', renderSarif],
 ]);
+
+// Formats in their own modules register themselves here.
+registerRenderer('github', renderGithub);
 
 /** Lets another format (e.g. GitHub annotations) plug in without touching the others. */
 export function registerRenderer(format: ReportFormat, renderer: Renderer): void {

@@ -1,6 +1,7 @@
 // `mirra-scan [scan] [PATH...]`: files and folders (default `.`).
 
 import { Command } from 'commander';
+import { inlineAllowFor, loadConfig } from '../../config/index.js';
 import { scanFiles } from '../../sources/files.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';
@@ -17,11 +18,13 @@ export function registerScanCommand(program: Command, run: (action: () => Promis
     .option('--no-ignore', 'scan files that .gitignore and .mirrascanignore leave out');
   addCommonOptions(cmd).action((paths: string[], options: ScanOptions) =>
     run(async () => {
+      const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
       const result = await scanFiles({
         paths,
         cwd: process.cwd(),
         honourIgnoreFiles: options.ignore,
-        inlineAllow: options.inlineAllow,
+        ignorePatterns: config.ignorePaths,
+        inlineAllow: inlineAllowFor(options.inlineAllow, config),
       });
       return finishRun(result, options);
     }),

@@ -1,0 +1,87 @@
+// `npm run bench:history`: `mirra-scan history` against `git log -p --all | rg mirra_` on the same
+// generated repository (5,000+ commits, see generate.js), interleaved run by run, medians side by
+// side, and a check that mirra-scan finds every planted key. Goal: at most 2× the pipeline's time.
+//
+//   node bench/history/run.js [--runs N] [--commits N]
+
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureCorpus } from './generate.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const corpus = path.join(root, 'bench/.corpus/history');
+const cli = path.join(root, 'dist/src/cli/main.js');
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const runs = arg('--runs', 7);
+const commits = arg('--commits', 5200);
+const GOAL = 2;
+
+const rg = spawnSync('rg', ['--version'], { encoding: 'utf8' });
+if (rg.status !== 0) {
+  console.error('bench:history needs ripgrep (rg) on PATH for the baseline pipeline');
+  process.exit(2);
+}
+
+console.log(`corpus: ${path.relative(root, corpus)} (generating if needed)`);
+const made = await ensureCorpus(corpus, { commits });
+const env = { ...process.env, NO_COLOR: '1', CI: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+
+function timed(cmd, args) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd: corpus, env, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.error) throw r.error;
+  return { ms, stdout: r.stdout, status: r.status, stderr: r.stderr };
+}
+
+const commands = {
+  pipeline: () => timed('sh', ['-c', 'git log -p --all | rg mirra_']),
+  mirra: () => timed(process.execPath, [cli, 'history', '--format', 'json']),
+};
+
+// One warm-up each (page cache, git's pack index), then interleaved runs.
+commands.pipeline();
+const warm = commands.mirra();
+const times = { pipeline: [], mirra: [] };
+for (let i = 0; i < runs; i++) {
+  for (const name of i % 2 ? ['mirra', 'pipeline'] : ['pipeline', 'mirra']) times[name].push(commands[name]().ms);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+let report;
+try {
+  report = JSON.parse(warm.stdout);
+} catch {
+  console.error(`mirra-scan did not print JSON (exit ${warm.status}): ${warm.stderr.trim()}`);
+  process.exit(2);
+}
+const found = new Set(report.findings.map((f) => f.keySha256));
+const missing = made.planted.filter((p) => !found.has(p.keySha256));
+
+const pm = median(times.pipeline);
+const mm = median(times.mirra);
+const ratio = mm / pm;
+const kinds = made.planted.reduce((acc, p) => ({ ...acc, [p.kind]: (acc[p.kind] ?? 0) + 1 }), {});
+
+console.log(`repository: ${made.commits} commits, ${made.planted.length} planted keys ${JSON.stringify(kinds)}`);
+console.log(`runs: ${runs} each, interleaved (after one warm-up each)`);
+console.log('');
+console.log('command                                     median ms   min ms   max ms');
+const row = (label, xs) => console.log(`${label.padEnd(42)} ${median(xs).toFixed(0).padStart(9)} ${Math.min(...xs).toFixed(0).padStart(8)} ${Math.max(...xs).toFixed(0).padStart(8)}`);
+row("sh -c 'git log -p --all | rg mirra_'", times.pipeline);
+row('mirra-scan history --format json', times.mirra);
+console.log('');
+console.log(`ratio mirra-scan / pipeline: ${ratio.toFixed(2)}× (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'OK' : 'OVER'}`);
+console.log(`planted keys found: ${made.planted.length - missing.length}/${made.planted.length}${missing.length ? '' : ' (all)'}; findings reported: ${report.findings.length}`);
+for (const m of missing) console.log(`  MISSING ${m.kind} in ${m.file} (keySha256 ${m.keySha256})`);
+process.exit(missing.length || ratio > GOAL ? 1 : 0);

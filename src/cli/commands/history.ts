@@ -1,0 +1,74 @@
+// `mirra-scan history`: every commit reachable from any ref, in one streamed `git log --all`.
+// A progress line on stderr when stderr is a terminal and this is not CI; silent otherwise.
+
+import { Command } from 'commander';
+import { inlineAllowFor, loadConfig } from '../../config/index.js';
+import { countCommits, scanHistory } from '../../sources/commits.js';
+import { addCommonOptions, type CommonOptions } from '../common-options.js';
+import { finishRun } from '../run.js';
+
+interface HistoryOptions extends CommonOptions {
+  progress: boolean;
+}
+
+export function registerHistoryCommand(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+  const cmd = program
+    .command('history')
+    .description('scan every commit reachable from any ref (branches, tags, remotes, stash)')
+    .option('--no-progress', 'no progress bar on stderr');
+  addCommonOptions(cmd).action((options: HistoryOptions) =>
+    run(async () => {
+      const cwd = process.cwd();
+      const config = await loadConfig({ cwd, configPath: options.config });
+      const show = options.progress && process.stderr.isTTY === true && !process.env.CI;
+      const progress = show ? new ProgressLine(process.stderr, await countCommits(cwd, ['--all'])) : null;
+      let result;
+      try {
+        result = await scanHistory({
+          cwd,
+          ignorePaths: config.ignorePaths,
+          inlineAllow: inlineAllowFor(options.inlineAllow, config),
+          onCommit: progress ? () => progress.tick() : undefined,
+        });
+      } finally {
+        progress?.clear(); // before anything else is printed on the terminal
+      }
+      return finishRun(result, options);
+    }),
+  );
+}
+
+/** `scanning history [#####.....] 1234/5000 commits 24%`, redrawn at most ten times a second. */
+export class ProgressLine {
+  private count = 0;
+  private lastDraw = 0;
+  private drawn = false;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly total: number,
+  ) {}
+
+  tick(): void {
+    this.count++;
+    const now = Date.now();
+    if (now - this.lastDraw >= 100) {
+      this.lastDraw = now;
+      this.draw();
+    }
+  }
+
+  clear(): void {
+    if (this.drawn) this.stream.write('\r\x1b[K');
+    this.drawn = false;
+  }
+
+  private draw(): void {
+    const total = Math.max(this.total, this.count, 1);
+    const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - 45));
+    const filled = Math.round((this.count / total) * width);
+    const pct = Math.floor((this.count / total) * 100);
+    this.stream.write(`\r\x1b[Kscanning history [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.count}/${total} commits ${pct}%`);
+    this.drawn = true;
+  }
+}

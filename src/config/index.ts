@@ -1,0 +1,219 @@
+// The one config file, shared by the CLI and the ESLint rule. Found with cosmiconfig from the
+// current folder up to the repository root (`mirra-scan.config.*`, `.mirrascanrc*`, or "mirraScan"
+// in package.json), validated field by field: a bad file is a UsageError naming the file and field.
+
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { cosmiconfig, cosmiconfigSync, defaultLoaders, defaultLoadersSync, type CosmiconfigResult, type LoaderSync } from 'cosmiconfig';
+import { UsageError } from '../errors.js';
+import type { ScanResult } from '../finding.js';
+import { validateConfig } from './validate.js';
+
+export { validateConfig } from './validate.js';
+
+export interface AllowedKey {
+  /** SHA-256 (hex) of the exact key string: the key itself is never written in the config. */
+  keySha256: string;
+  /** Why this key-shaped string is not a leak (a documented test key, a revoked sample, …). */
+  reason: string;
+}
+
+export interface VerifySettings {
+  apiUrl?: string;
+  timeoutMs?: number;
+  concurrency?: number;
+  cache?: boolean;
+}
+
+export interface MirraScanConfig {
+  /** Gitignore-style patterns, relative to the repository root, that no scan looks at. */
+  ignorePaths: string[];
+  allowedKeys: AllowedKey[];
+  /** The environment variable that hints and the rule's suggestions tell people to use. */
+  envVar: string;
+  verify: VerifySettings;
+  /** Honour `mirra-scan:allow` comments; a security team sets false to see every key. */
+  inlineAllow: boolean;
+  /** The file the config came from (absolute), or null when none was found. */
+  filepath: string | null;
+}
+
+export const DEFAULT_ENV_VAR = 'MIRRA_API_KEY';
+export const PACKAGE_PROP = 'mirraScan';
+
+/** Where a config is looked for in each folder, first match wins. */
+export const CONFIG_SEARCH_PLACES = [
+  'package.json',
+  '.mirrascanrc',
+  '.mirrascanrc.json',
+  '.mirrascanrc.yaml',
+  '.mirrascanrc.yml',
+  '.mirrascanrc.js',
+  '.mirrascanrc.cjs',
+  '.mirrascanrc.mjs',
+  'mirra-scan.config.js',
+  'mirra-scan.config.cjs',
+  'mirra-scan.config.mjs',
+  'mirra-scan.config.json',
+];
+
+export function defaultConfig(): MirraScanConfig {
+  return { ignorePaths: [], allowedKeys: [], envVar: DEFAULT_ENV_VAR, verify: {}, inlineAllow: true, filepath: null };
+}
+
+export interface LoadConfigOptions {
+  cwd: string;
+  /** `--config FILE`: this file and no search. */
+  configPath?: string;
+}
+
+const MODULE = 'mirrascan';
+const explorerOptions = { packageProp: PACKAGE_PROP, searchPlaces: CONFIG_SEARCH_PLACES, searchStrategy: 'none' as const, cache: true };
+
+let asyncExplorer: ReturnType<typeof cosmiconfig> | undefined;
+let syncExplorer: ReturnType<typeof cosmiconfigSync> | undefined;
+
+/** The config for a run: `configPath` if given, else the nearest one from `cwd` up to the repository root. */
+export async function loadConfig(options: LoadConfigOptions): Promise<MirraScanConfig> {
+  asyncExplorer ??= cosmiconfig(MODULE, { ...explorerOptions, loaders: { ...defaultLoaders, noExt: defaultLoaders['.json'] } });
+  const explorer = asyncExplorer;
+  if (options.configPath) {
+    const file = path.resolve(options.cwd, options.configPath);
+    return toConfig(await attempt(file, options.cwd, () => explorer.load(file)), options.cwd);
+  }
+  for (const dir of searchDirs(options.cwd)) {
+    const found = await attempt(dir, options.cwd, () => explorer.search(dir));
+    if (found) return toConfig(found, options.cwd);
+  }
+  return defaultConfig();
+}
+
+/**
+ * The same config, read synchronously, for the ESLint rule (rules cannot await). ES module configs
+ * (`.mjs`, or `.js` in a `"type": "module"` package) are read with `require`, which Node 20.19+ allows.
+ */
+export function loadConfigSync(cwd: string, configPath?: string): MirraScanConfig {
+  // The rule asks once per linted file: answer repeat questions from memory (clearConfigCache forgets).
+  const id = `${cwd}\0${configPath ?? ''}`;
+  const known = syncResults.get(id);
+  if (known) return known;
+  const config = loadConfigSyncUncached(cwd, configPath);
+  syncResults.set(id, config);
+  return config;
+}
+
+const syncResults = new Map<string, MirraScanConfig>();
+
+function loadConfigSyncUncached(cwd: string, configPath?: string): MirraScanConfig {
+  syncExplorer ??= cosmiconfigSync(MODULE, {
+    ...explorerOptions,
+    loaders: { ...defaultLoadersSync, noExt: defaultLoadersSync['.json'], '.js': requireModule, '.cjs': requireModule, '.mjs': requireModule },
+  });
+  const explorer = syncExplorer;
+  if (configPath) {
+    const file = path.resolve(cwd, configPath);
+    return toConfig(attemptSync(file, cwd, () => explorer.load(file)), cwd);
+  }
+  for (const dir of searchDirs(cwd)) {
+    const found = attemptSync(dir, cwd, () => explorer.search(dir));
+    if (found) return toConfig(found, cwd);
+  }
+  return defaultConfig();
+}
+
+/** Forgets cached configs (a long-lived process, e.g. an editor's ESLint server, after a config edit). */
+export function clearConfigCache(): void {
+  syncResults.clear();
+  asyncExplorer?.clearCaches();
+  syncExplorer?.clearCaches();
+}
+
+const requireFrom = createRequire(import.meta.url);
+
+const requireModule: LoaderSync = (filepath) => {
+  const resolved = requireFrom.resolve(filepath);
+  delete requireFrom.cache[resolved];
+  const mod = requireFrom(resolved) as { __esModule?: boolean; default?: unknown } | null;
+  // An ES module comes back as its namespace (or a transpiled one marks itself): the config is its default export.
+  const isNamespace = Object.prototype.toString.call(mod) === '[object Module]' || mod?.__esModule === true;
+  return isNamespace && mod && 'default' in mod ? mod.default : mod;
+};
+
+/** From `cwd` up to the repository root (only `cwd` outside a repository). */
+function searchDirs(cwd: string): string[] {
+  const start = path.resolve(cwd);
+  const root = repositoryRoot(start);
+  const dirs = [start];
+  for (let dir = start; dir !== root && path.dirname(dir) !== dir; ) {
+    dir = path.dirname(dir);
+    dirs.push(dir);
+  }
+  return dirs;
+}
+
+/** The nearest folder with a `.git` (the file source's rule), else `dir`. Kept here so the ESLint rule loads no file walker. */
+function repositoryRoot(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return dir;
+  }
+}
+
+/** A path as the user would write it: relative to the current folder when inside it. */
+export function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
+}
+
+async function attempt(where: string, cwd: string, load: () => Promise<CosmiconfigResult>): Promise<CosmiconfigResult> {
+  try {
+    return await load();
+  } catch (e) {
+    throw loadError(e, where, cwd);
+  }
+}
+
+function attemptSync(where: string, cwd: string, load: () => CosmiconfigResult): CosmiconfigResult {
+  try {
+    return load();
+  } catch (e) {
+    throw loadError(e, where, cwd);
+  }
+}
+
+function loadError(e: unknown, where: string, cwd: string): UsageError {
+  const err = e as NodeJS.ErrnoException & { filepath?: string };
+  // cosmiconfig's parse errors start "JSON Error in /abs/file:" or "YAML Error in /abs/file:".
+  const named = /^(JSON|YAML) Error in (.+?):\n([\s\S]*)$/.exec(err.message ?? '');
+  if (named) {
+    const detail = named[3].split('\n').find((l) => l.trim()) ?? 'parse error';
+    return new UsageError(`config ${displayPath(named[2], cwd)}: not valid ${named[1]}: ${detail.trim()}`);
+  }
+  if (err.code === 'ENOENT') return new UsageError(`config ${displayPath(err.path ?? where, cwd)}: no such file`);
+  if (err.code === 'EACCES' || err.code === 'EPERM') return new UsageError(`config ${displayPath(err.path ?? where, cwd)}: permission denied`);
+  const first = (err.message ?? String(e)).split('\n').find((l) => l.trim()) ?? 'cannot be loaded';
+  return new UsageError(`config ${displayPath(err.filepath ?? where, cwd)}: cannot be loaded: ${first.trim()}`);
+}
+
+function toConfig(found: CosmiconfigResult, cwd: string): MirraScanConfig {
+  if (!found) return defaultConfig();
+  const shown = displayPath(found.filepath, cwd);
+  const raw: unknown = found.isEmpty ? {} : found.config;
+  const fieldPrefix = path.basename(found.filepath) === 'package.json' ? PACKAGE_PROP : '';
+  return { ...validateConfig(raw, shown, fieldPrefix), filepath: found.filepath };
+}
+
+/** Drops findings of keys the config allows (by keySha256, each with its reason); returns how many. */
+export function applyAllowedKeys(result: ScanResult, config: MirraScanConfig): number {
+  if (config.allowedKeys.length === 0) return 0;
+  const allowed = new Set(config.allowedKeys.map((k) => k.keySha256));
+  const before = result.findings.length;
+  result.findings = result.findings.filter((f) => !allowed.has(f.keySha256));
+  return before - result.findings.length;
+}
+
+/** Whether `mirra-scan:allow` comments count: off when the flag (`--no-inline-allow`) or the config says so. */
+export function inlineAllowFor(flag: boolean | undefined, config: MirraScanConfig): boolean {
+  return flag !== false && config.inlineAllow;
+}

@@ -1,0 +1,206 @@
+// Which commits a CI run is about, from the CI's own environment: GitHub Actions (the push's
+// before..after, a pull request's base..head), GitLab CI (the merge request's diff base, the push's
+// CI_COMMIT_BEFORE_SHA), else `--since REF`. A new branch (before = all zeros) or a force push whose
+// old tip is gone scans the commits no other remote branch has. A shallow clone that lacks part of
+// the range is a ScanFailure saying how to fetch enough history: never a silent pass.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { ScanFailure, UsageError } from '../errors.js';
+import { gitArgs, streamGit } from './git-scan.js';
+
+export type CiProvider = 'github' | 'gitlab' | 'since';
+
+export interface CiRange {
+  provider: CiProvider;
+  /** Revision arguments for `git log` (empty: nothing to scan, e.g. a deleted branch). */
+  revisions: string[];
+  /** One line for the log: where the range came from. */
+  description: string;
+}
+
+export interface CiRangeOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** `--since REF`: scan REF..HEAD, whatever the environment says. */
+  since?: string;
+}
+
+const ZERO_SHA = /^0+$/;
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** What a provider's users must do to get enough history. */
+export function shallowFix(provider: CiProvider): string {
+  switch (provider) {
+    case 'github':
+      return 'set `fetch-depth: 0` on actions/checkout (or run `git fetch --unshallow` before mirra-scan)';
+    case 'gitlab':
+      return 'set `GIT_DEPTH: 0` in the job\'s variables (or run `git fetch --unshallow` before mirra-scan)';
+    default:
+      return 'run `git fetch --unshallow` (or fetch deep enough to include the range) before mirra-scan';
+  }
+}
+
+/** A range request before it is checked against the clone. */
+interface Wanted {
+  provider: CiProvider;
+  /** Base of the range; null when there is none (a new branch). */
+  base: string | null;
+  head: string;
+  /** For a missing base: scan what no other remote branch has instead (a push), or fail (a PR). */
+  fallbackToNewBranch: boolean;
+  /** The pushed branch, left out of "other remote branches" for a new branch. */
+  branch?: string;
+  what: string;
+}
+
+export async function discoverCiRange(options: CiRangeOptions): Promise<CiRange> {
+  const wanted = wantedRange(options);
+  if (!wanted) return { provider: 'github', revisions: [], description: 'the push deleted a branch: nothing to scan' };
+  return checkAgainstClone(options.cwd, wanted);
+}
+
+function wantedRange(options: CiRangeOptions): Wanted | null {
+  const { env } = options;
+  if (options.since !== undefined) {
+    if (!options.since || options.since.startsWith('-')) throw new UsageError(`--since: not a revision: ${JSON.stringify(options.since)}`);
+    return { provider: 'since', base: options.since, head: 'HEAD', fallbackToNewBranch: false, what: `--since ${options.since}` };
+  }
+  if (env.GITHUB_ACTIONS === 'true') return githubRange(env);
+  if (env.GITLAB_CI === 'true') return gitlabRange(env);
+  throw new UsageError('ci: no CI environment recognised (GitHub Actions or GitLab CI); pass --since REF to scan REF..HEAD');
+}
+
+function githubRange(env: NodeJS.ProcessEnv): Wanted | null {
+  const eventName = env.GITHUB_EVENT_NAME ?? '';
+  const event = readEvent(env.GITHUB_EVENT_PATH);
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  if (eventName === 'push') {
+    const head = str(event.after) ?? env.GITHUB_SHA;
+    const before = str(event.before);
+    if (!head) throw new ScanFailure('ci: the GitHub push event has no "after" commit and GITHUB_SHA is not set');
+    if (ZERO_SHA.test(head) || event.deleted === true) return null;
+    const ref = str(event.ref) ?? env.GITHUB_REF ?? '';
+    const branch = ref.replace(/^refs\/(heads|tags)\//, '');
+    const forced = event.forced === true ? ' (force push)' : '';
+    if (!before || ZERO_SHA.test(before)) {
+      return { provider: 'github', base: null, head, fallbackToNewBranch: true, branch, what: `GitHub push of new ref ${branch || head}` };
+    }
+    return { provider: 'github', base: before, head, fallbackToNewBranch: true, branch, what: `GitHub push${forced} ${short(before)}..${short(head)}` };
+  }
+  if (eventName === 'pull_request' || eventName === 'pull_request_target') {
+    const pr = (event.pull_request ?? {}) as { base?: { sha?: unknown }; head?: { sha?: unknown }; number?: unknown };
+    const base = str(pr.base?.sha);
+    const head = str(pr.head?.sha);
+    if (!base || !head) throw new ScanFailure('ci: the GitHub pull_request event has no pull_request.base.sha / head.sha');
+    const number = typeof event.number === 'number' ? event.number : pr.number;
+    return { provider: 'github', base, head, fallbackToNewBranch: false, what: `GitHub pull request${typeof number === 'number' ? ` #${number}` : ''} ${short(base)}..${short(head)}` };
+  }
+  if (eventName === 'merge_group') {
+    const mg = (event.merge_group ?? {}) as { base_sha?: unknown; head_sha?: unknown };
+    const base = str(mg.base_sha);
+    const head = str(mg.head_sha);
+    if (!base || !head) throw new ScanFailure('ci: the GitHub merge_group event has no merge_group.base_sha / head_sha');
+    return { provider: 'github', base, head, fallbackToNewBranch: false, what: `GitHub merge queue ${short(base)}..${short(head)}` };
+  }
+  throw new UsageError(`ci: the GitHub event "${eventName || '(none)'}" has no commit range (push and pull_request have); pass --since REF`);
+}
+
+function readEvent(file: string | undefined): Record<string, unknown> {
+  if (!file) throw new ScanFailure('ci: GITHUB_EVENT_PATH is not set, so the pushed range is unknown; pass --since REF');
+  try {
+    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (typeof parsed === 'object' && parsed !== null) return parsed as Record<string, unknown>;
+  } catch (e) {
+    throw new ScanFailure(`ci: cannot read the GitHub event file ${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  throw new ScanFailure(`ci: the GitHub event file ${file} is not a JSON object`);
+}
+
+function gitlabRange(env: NodeJS.ProcessEnv): Wanted {
+  const head = env.CI_COMMIT_SHA;
+  if (!head) throw new ScanFailure('ci: GitLab CI without CI_COMMIT_SHA; pass --since REF');
+  const mrBase = env.CI_MERGE_REQUEST_DIFF_BASE_SHA;
+  if (mrBase && !ZERO_SHA.test(mrBase)) {
+    const iid = env.CI_MERGE_REQUEST_IID ? ` !${env.CI_MERGE_REQUEST_IID}` : '';
+    return { provider: 'gitlab', base: mrBase, head, fallbackToNewBranch: false, what: `GitLab merge request${iid} ${short(mrBase)}..${short(head)}` };
+  }
+  const branch = env.CI_COMMIT_BRANCH ?? env.CI_COMMIT_REF_NAME ?? '';
+  const before = env.CI_COMMIT_BEFORE_SHA;
+  if (!before || ZERO_SHA.test(before)) {
+    return { provider: 'gitlab', base: null, head, fallbackToNewBranch: true, branch, what: `GitLab pipeline for new ref ${branch || short(head)}` };
+  }
+  return { provider: 'gitlab', base: before, head, fallbackToNewBranch: true, branch, what: `GitLab push ${short(before)}..${short(head)}` };
+}
+
+async function checkAgainstClone(cwd: string, w: Wanted): Promise<CiRange> {
+  const shallow = (await gitText(cwd, ['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+  const lacks = (what: string) =>
+    new ScanFailure(`ci: ${what} is not in this ${shallow ? 'shallow ' : ''}clone, so the range cannot be scanned; ${shallow ? shallowFix(w.provider) : 'fetch it first (git fetch origin <ref>)'}`);
+  const [head, base] = await resolveCommits(cwd, [w.head, w.base]);
+  if (!head) throw lacks(`the commit to scan (${short(w.head)})`);
+
+  let revisions: string[];
+  let description = w.what;
+  if (w.base && base) {
+    revisions = [`${base}..${head}`];
+  } else if (w.base && !w.fallbackToNewBranch) {
+    throw lacks(`the base commit ${short(w.base)}`);
+  } else if (w.base && shallow) {
+    throw lacks(`the push's previous commit ${short(w.base)}`);
+  } else {
+    // A new branch, or a force push whose old tip this clone never had: what no other branch has.
+    revisions = [head, '--not', ...(w.branch ? [`--exclude=*/${w.branch}`] : []), '--remotes'];
+    if (w.base) description += ` (its previous commit ${short(w.base)} is gone, as after a force push: scanning the commits no other remote branch has)`;
+    else description += ' (scanning the commits no other remote branch has)';
+  }
+  if (shallow && (await touchesShallowBoundary(cwd, revisions))) {
+    throw new ScanFailure(`ci: this shallow clone stops inside the range to scan (${w.what}), so some commits are missing; ${shallowFix(w.provider)}`);
+  }
+  return { provider: w.provider, revisions, description };
+}
+
+/** Full shas for each revision that names a commit this clone has (null where it does not). */
+async function resolveCommits(cwd: string, revs: Array<string | null>): Promise<Array<string | null>> {
+  const asked = revs.filter((r): r is string => r !== null);
+  let out = '';
+  await streamGit(cwd, gitArgs(['cat-file', '--batch-check=%(objectname) %(objecttype)']), (c) => (out += c.toString('latin1')), asked.map((r) => `${r}^{commit}`).join('\n') + '\n');
+  const lines = out.split('\n');
+  let i = 0;
+  return revs.map((r) => {
+    if (r === null) return null;
+    const line = lines[i++] ?? '';
+    const [sha, type] = line.split(' ');
+    return type === 'commit' && SHA.test(sha) ? sha : null;
+  });
+}
+
+/** True when the range reaches a commit whose parents the shallow clone cut off. */
+async function touchesShallowBoundary(cwd: string, revisions: string[]): Promise<boolean> {
+  const shallowFile = path.resolve(cwd, (await gitText(cwd, ['rev-parse', '--git-path', 'shallow'])).trim());
+  let boundary: Set<string>;
+  try {
+    boundary = new Set(fs.readFileSync(shallowFile, 'latin1').split('\n').filter(Boolean));
+  } catch {
+    return false;
+  }
+  if (boundary.size === 0) return false;
+  let hit = false;
+  let rest = '';
+  await streamGit(cwd, gitArgs(['rev-list', ...revisions, '--']), (chunk) => {
+    const lines = (rest + chunk.toString('latin1')).split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) if (boundary.has(l)) hit = true;
+  });
+  return hit || boundary.has(rest);
+}
+
+async function gitText(cwd: string, args: string[]): Promise<string> {
+  let out = '';
+  await streamGit(cwd, gitArgs(args), (c) => (out += c.toString('utf8')));
+  return out;
+}
+
+function short(sha: string): string {
+  return SHA.test(sha) ? sha.slice(0, 12) : sha;
+}
