@@ -5,17 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ScanFailure, UsageError } from '../errors.js';
 import { TOOL } from '../version.js';
-import { assertSafeApiUrl } from '../verify/index.js';
-import { registerScanCommand } from './commands/scan.js';
-import { registerStagedCommand } from './commands/staged.js';
-import { registerCommitMsgCommand } from './commands/commit-msg.js';
-import { registerPrePushCommand } from './commands/pre-push.js';
-import { registerInstallCommand } from './commands/install.js';
-import { registerDiffCommand } from './commands/diff.js';
-import { registerCiCommand } from './commands/ci.js';
-import { registerHistoryCommand } from './commands/history.js';
-import { registerBaselineCommand } from './commands/baseline.js';
-import { registerVerifyCommand } from './commands/verify.js';
+import { assertSafeApiUrl } from '../verify/url.js';
 import { EXIT_CANNOT_SCAN } from './exit-codes.js';
 
 function fail(message: string): never {
@@ -41,17 +31,27 @@ const program = new Command('mirra-scan')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-// Commands (one module each under ./commands/).
-registerScanCommand(program, run);
-registerStagedCommand(program, run);
-registerCommitMsgCommand(program, run);
-registerPrePushCommand(program, run);
-registerInstallCommand(program, run);
-registerDiffCommand(program, run);
-registerCiCommand(program, run);
-registerHistoryCommand(program, run);
-registerBaselineCommand(program, run);
-registerVerifyCommand(program, run);
+type RunAction = (action: () => Promise<number>) => Promise<void>;
+type Register = (program: Command, run: RunAction) => void;
+
+// Commands, one module each under ./commands/. A hook runs one command on every commit, so only the
+// command asked for is loaded; help and the default `scan` load them all.
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  scan: async () => (await import('./commands/scan.js')).registerScanCommand,
+  staged: async () => (await import('./commands/staged.js')).registerStagedCommand,
+  'commit-msg': async () => (await import('./commands/commit-msg.js')).registerCommitMsgCommand,
+  'pre-push': async () => (await import('./commands/pre-push.js')).registerPrePushCommand,
+  install: async () => (await import('./commands/install.js')).registerInstallCommand,
+  diff: async () => (await import('./commands/diff.js')).registerDiffCommand,
+  ci: async () => (await import('./commands/ci.js')).registerCiCommand,
+  history: async () => (await import('./commands/history.js')).registerHistoryCommand,
+  baseline: async () => (await import('./commands/baseline.js')).registerBaselineCommand,
+  verify: async () => (await import('./commands/verify.js')).registerVerifyCommand,
+};
+
+const asked = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const wanted = asked !== undefined && asked !== 'scan' && Object.hasOwn(COMMANDS, asked) ? [asked] : Object.keys(COMMANDS);
+for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]()))) register(program, run);
 
 // A bad --api-url is refused before any scan starts, and before anything could be sent.
 program.hook('preAction', (_program, command) => {

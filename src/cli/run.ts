@@ -9,14 +9,17 @@ import { buildHint } from '../hints/index.js';
 import { writeReport } from '../report/index.js';
 import type { CommonOptions } from './common-options.js';
 import { exitCodeFor } from './exit-codes.js';
-import { verifyFindings } from '../verify/index.js';
 import { verifyOptionsFor } from './verify-options.js';
 
 export async function finishRun(result: ScanResult, options: CommonOptions): Promise<number> {
   const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
   applyAllowedKeys(result, config);
   applyBaseline(result, options.baseline);
-  if (options.verify) await verifyFindings(result.findings, verifyOptionsFor(options, config));
+  if (options.verify) {
+    // Loaded only when asked: without --verify nothing is sent, and a hook starts faster.
+    const { verifyFindings } = await import('../verify/index.js');
+    await verifyFindings(result.findings, verifyOptionsFor(options, config));
+  }
   addHints(result, config.envVar);
   writeReport(result, options.format, { output: options.output, reveal: options.reveal });
   return exitCodeFor(result);

@@ -2,7 +2,8 @@
 // the default. The URL is checked here, before any scan starts, so a bad one costs nothing.
 
 import type { MirraScanConfig } from '../config/index.js';
-import { DEFAULT_API_URL, assertSafeApiUrl, type VerifyOptions } from '../verify/index.js';
+import type { VerifyOptions } from '../verify/index.js';
+import { DEFAULT_API_URL, assertSafeApiUrl } from '../verify/url.js';
 
 export function verifyOptionsFor(
   flags: { apiUrl?: string; cache?: boolean },
