@@ -1,0 +1,408 @@
+// `mirra/no-hardcoded-api-key`: a Mirra API key written into the code, found while it is typed.
+// Every key is found by the one detector; this rule only decides which text to hand it (each
+// literal, comment and JSX text as the engine reads it, and the strings the code composes from
+// pieces) and where to report what the detector returns.
+
+import type { Rule } from 'eslint';
+import type { TSESTree } from '@typescript-eslint/types';
+import { detectKeys, hasKeyTrace, INLINE_ALLOW_MARKER, keySha256, MIN_KEY_LENGTH, redactKey, type KeyMatch } from '../src/detector/index.js';
+import type { Encoding, KeyType } from '../src/finding.js';
+import { buildHint } from '../src/hints/index.js';
+import { enclosingComposition, isComposition, isStringRawTag, isWrapper, StringComposer, unwrap, type Composed, type ScopeLike } from './util/compose.js';
+import { createRule } from './util/create-rule.js';
+import {
+  cook,
+  normalizeLineBreaks,
+  templateTextOf,
+  templateTextOfStringBody,
+  verbatim,
+  wholeSpan,
+  type MappedText,
+} from './util/js-text.js';
+
+type Node = TSESTree.Node;
+
+export const RULE_NAME = 'no-hardcoded-api-key';
+
+export interface RuleOptions {
+  /** The environment variable the suggestion reads the key from. */
+  envVar?: string;
+  /** Report `mirra_test_` keys too. */
+  reportTestKeys?: boolean;
+  /** `keySha256` values of keys that may stay in the code (e.g. a revoked key kept in a test). */
+  allowedKeySha256?: string[];
+}
+
+export type MessageId = 'hardcodedKey' | 'composedKey' | 'useEnvVar';
+
+const DEFAULT_OPTIONS: Required<RuleOptions> = { envVar: 'MIRRA_API_KEY', reportTestKeys: true, allowedKeySha256: [] };
+
+const KEY_KIND: Record<KeyType, string> = { script: 'script key', install: 'install key', test: 'test key', untyped: 'key' };
+
+const ENCODING_NOTE: Partial<Record<Encoding, string>> = {
+  base64: ' (base64-encoded)',
+  url: ' (URL-encoded)',
+  escape: ' (written with escape sequences)',
+  utf16: ' (UTF-16)',
+};
+
+/** A replacement the user may apply: the source range and the text that takes its place. */
+interface Replacement {
+  range: readonly [number, number];
+  text: string;
+}
+
+/** Where a piece of text sits, and how the code around a key in it could read the key from the environment instead. */
+interface TextSite {
+  mapped: MappedText;
+  /** For a key at `[start, end)` of `mapped.text`, the suggested replacement; null for none. */
+  suggest(start: number, end: number): Replacement | null;
+}
+
+const noSuggestion = (): null => null;
+
+/**
+ * Is `node` used as a value that `process.env.X` could stand in for? Not in a type, an import
+ * source, a property name, an enum (whose members must be constant) or a directive.
+ */
+function isValuePosition(node: Node): boolean {
+  let child: Node = node;
+  let p = node.parent;
+  while (p && isWrapper(p)) {
+    child = p;
+    p = p.parent;
+  }
+  if (!p) return true;
+  switch (p.type) {
+    case 'TSLiteralType':
+    case 'TSEnumMember':
+    case 'TSModuleDeclaration':
+    case 'TSExternalModuleReference':
+    case 'ImportDeclaration':
+    case 'ExportAllDeclaration':
+    case 'ExportNamedDeclaration':
+    case 'ImportExpression':
+    case 'ImportAttribute':
+    case 'ImportSpecifier':
+    case 'ExportSpecifier':
+      return false;
+    case 'ExpressionStatement':
+      return !p.directive;
+    case 'Property':
+    case 'PropertyDefinition':
+    case 'MethodDefinition':
+    case 'AccessorProperty':
+    case 'TSAbstractPropertyDefinition':
+    case 'TSAbstractMethodDefinition':
+    case 'TSAbstractAccessorProperty':
+    case 'TSPropertySignature':
+    case 'TSMethodSignature':
+      return p.key !== child || p.computed;
+    default:
+      return true;
+  }
+}
+
+export default createRule<[RuleOptions], MessageId>({
+  name: RULE_NAME,
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Disallow Mirra API keys in source code, including keys the code assembles from string pieces',
+      recommended: true,
+    },
+    hasSuggestions: true,
+    messages: {
+      hardcodedKey: 'Mirra {{keyKind}} {{redacted}}{{encodingNote}}. {{hint}}',
+      composedKey: 'Mirra {{keyKind}} {{redacted}}, assembled from string pieces in this expression. {{hint}}',
+      useEnvVar: 'Read the key from process.env.{{envVar}} instead.',
+    },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          envVar: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+          reportTestKeys: { type: 'boolean' },
+          allowedKeySha256: { type: 'array', items: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' }, uniqueItems: true },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
+  defaultOptions: [DEFAULT_OPTIONS],
+  create(context, [options]) {
+    const sourceCode = context.sourceCode;
+    const source = sourceCode.text;
+    // The one look at the whole file: without a trace of a key, no node is visited at all.
+    if (!hasKeyTrace(source)) return {};
+
+    const envVar = options.envVar ?? DEFAULT_OPTIONS.envVar;
+    const envRead = `process.env.${envVar}`;
+    const reportTestKeys = options.reportTestKeys ?? DEFAULT_OPTIONS.reportTestKeys;
+    const allowed = new Set((options.allowedKeySha256 ?? []).map((h) => h.toLowerCase()));
+    const reported = new Set<string>();
+    const hints = new Map<KeyType, string>();
+    const composer = new StringComposer((node) => sourceCode.getScope(node as never) as unknown as ScopeLike);
+
+    // A composition is only evaluated if its own source holds a trace of a key, or if it names a
+    // `const` whose initializer does: most of a file's string-building never needs a look.
+    const spansTrace = (node: Node): boolean => hasKeyTrace(source.slice(node.range[0], node.range[1]));
+    const compositionRoots: Node[] = [];
+    const constDeclarators: Array<{ name: string; init: Node }> = [];
+
+    const isWanted = (m: KeyMatch): boolean =>
+      (reportTestKeys || m.keyType !== 'test') && (allowed.size === 0 || !allowed.has(keySha256(m.key)));
+
+    const hintFor = (keyType: KeyType): string => {
+      let hint = hints.get(keyType);
+      if (hint === undefined) {
+        hint = buildHint(
+          { keyType, place: 'working-tree', source: 'file', verification: { status: 'unchecked' }, file: context.filename, commit: null },
+          { envVar, short: true },
+        );
+        hints.set(keyType, hint);
+      }
+      return hint;
+    };
+
+    function report(
+      m: KeyMatch,
+      range: readonly [number, number],
+      messageId: 'hardcodedKey' | 'composedKey',
+      encoding: Encoding,
+      replacement: Replacement | null,
+    ): void {
+      const id = `${range[0]}:${range[1]}:${m.key}`;
+      if (reported.has(id)) return;
+      reported.add(id);
+      const start = sourceCode.getLocFromIndex(range[0]);
+      // The CLI's inline allow marker works here too, so one comment serves both tools.
+      if (sourceCode.lines[start.line - 1]?.includes(INLINE_ALLOW_MARKER)) return;
+      context.report({
+        loc: { start, end: sourceCode.getLocFromIndex(range[1]) },
+        messageId,
+        data: {
+          keyKind: KEY_KIND[m.keyType],
+          redacted: redactKey(m.key),
+          encodingNote: ENCODING_NOTE[encoding] ?? '',
+          hint: hintFor(m.keyType),
+        },
+        suggest: replacement
+          ? [{ messageId: 'useEnvVar', data: { envVar }, fix: (fixer) => fixer.replaceTextRange([replacement.range[0], replacement.range[1]], replacement.text) }]
+          : [],
+      });
+    }
+
+    /** Keys inside one piece of text, reported where each one is spelled; `value` is the text as the engine reads it. */
+    function scanText(value: string, siteOf: () => TextSite): void {
+      // Too short to hold a whole key, or no trace of one: nothing to map.
+      if (value.length < MIN_KEY_LENGTH || !hasKeyTrace(value)) return;
+      const site = siteOf();
+      const { mapped } = site;
+      for (const m of detectKeys(mapped.text)) {
+        if (!isWanted(m)) continue;
+        const range = [mapped.starts[m.start], mapped.ends[m.end - 1]] as const;
+        const spelledAsIs = source.slice(range[0], range[1]) === m.key;
+        const encoding: Encoding = m.encoding === 'plain' && !spelledAsIs ? 'escape' : m.encoding;
+        // Only a key that is the value as written can be swapped for the variable; an encoded one cannot.
+        report(m, range, 'hardcodedKey', encoding, m.encoding === 'plain' ? site.suggest(m.start, m.end) : null);
+      }
+    }
+
+    /** Evaluates the compositions that could hold a key, once every `const` of the file is known. */
+    function scanCompositions(): void {
+      let carriers: Set<string> | null = null;
+      for (const root of compositionRoots) {
+        if (spansTrace(root)) scanComposition(root);
+        else if (namesAny(root, (carriers ??= traceCarriers()))) scanComposition(root);
+      }
+    }
+
+    /** The `const`s whose value could carry a trace: the initializer holds one, or names such a `const`. */
+    function traceCarriers(): Set<string> {
+      const carriers = new Set<string>();
+      let pending = constDeclarators;
+      for (let grew = true; grew && pending.length > 0; ) {
+        grew = false;
+        const rest: typeof pending = [];
+        for (const d of pending) {
+          if (spansTrace(d.init) || namesAny(d.init, carriers)) {
+            carriers.add(d.name);
+            grew = true;
+          } else rest.push(d);
+        }
+        pending = rest;
+      }
+      return carriers;
+    }
+
+    /** Does the source of `node` mention one of `names`? (A cheap over-approximation of "refers to".) */
+    function namesAny(node: Node, names: ReadonlySet<string>): boolean {
+      if (names.size === 0) return false;
+      const text = source.slice(node.range[0], node.range[1]);
+      for (const name of names) if (text.includes(name)) return true;
+      return false;
+    }
+
+    /** Keys that only exist once the pieces of a composition are put together, reported at the composition. */
+    function scanComposition(root: Node): void {
+      const composed = composer.compose(root);
+      if (!composed || composed.text.length < MIN_KEY_LENGTH || !hasKeyTrace(composed.text)) return;
+      for (const m of detectKeys(composed.text)) {
+        if (!isWanted(m)) continue;
+        const spanned = partsSpanned(composed, m);
+        // Inside one piece: that literal reports it where it is spelled.
+        if (spanned.length <= 1) continue;
+        // Inside one `const` it was read through: that binding's own initializer reports it.
+        const via = composed.parts[spanned[0]].via;
+        if (via && spanned.every((i) => composed.parts[i].via === via)) continue;
+        report(m, root.range, 'composedKey', 'concatenation', m.encoding === 'plain' ? compositionReplacement(root, composed, m) : null);
+      }
+    }
+
+    function partsSpanned(composed: Composed, m: KeyMatch): number[] {
+      const out: number[] = [];
+      composed.parts.forEach((p, i) => {
+        const from = composed.partStarts[i];
+        const to = from + p.text.length;
+        if (to > from && from < m.end && to > m.start) out.push(i);
+      });
+      return out;
+    }
+
+    function compositionReplacement(root: Node, composed: Composed, m: KeyMatch): Replacement | null {
+      if (composed.hasHole || !isValuePosition(root)) return null;
+      if (m.start === 0 && m.end === composed.text.length) return { range: root.range, text: envRead };
+      // Text around the key: one template literal with the same value, unless constants would be inlined.
+      if (composed.hasReference) return null;
+      const before = templateTextOf(composed.text.slice(0, m.start));
+      const after = templateTextOf(composed.text.slice(m.end));
+      return { range: root.range, text: `\`${before}\${${envRead}}${after}\`` };
+    }
+
+    function stringLiteralSite(node: TSESTree.StringLiteral): TextSite {
+      const [from, to] = node.range;
+      if (node.parent?.type === 'JSXAttribute') {
+        // JSX attribute strings have no escapes; entities (`&amp;`) are decoded by the parser.
+        const mapped = verbatim(source, from + 1, to - 1);
+        const plain = mapped.text === node.value;
+        return {
+          mapped,
+          suggest(start, end) {
+            if (start === 0 && end === mapped.text.length) return { range: node.range, text: `{${envRead}}` };
+            if (!plain) return null;
+            const before = templateTextOf(mapped.text.slice(0, start));
+            const after = templateTextOf(mapped.text.slice(end));
+            return { range: node.range, text: `{\`${before}\${${envRead}}${after}\`}` };
+          },
+        };
+      }
+      const cooked = cook(source, from + 1, to - 1, 'string');
+      const exact = cooked !== null && cooked.text === node.value;
+      const mapped = exact ? cooked : wholeSpan(node.value, from, to);
+      if (!isValuePosition(node)) return { mapped, suggest: noSuggestion };
+      return {
+        mapped,
+        suggest(start, end) {
+          if (start === 0 && end === mapped.text.length) return { range: node.range, text: envRead };
+          if (!exact) return null;
+          // A key inside a longer string: the string becomes a template with the variable in the key's place.
+          const before = templateTextOfStringBody(source.slice(from + 1, mapped.starts[start]));
+          const after = templateTextOfStringBody(source.slice(mapped.ends[end - 1], to - 1));
+          if (before === null || after === null) return null;
+          return { range: node.range, text: `\`${before}\${${envRead}}${after}\`` };
+        },
+      };
+    }
+
+    /** The source span of a template element's text, whichever way the parser set its range. */
+    function templateTextSpan(q: TSESTree.TemplateElement): [number, number] {
+      const [a, b] = q.range;
+      if (normalizeLineBreaks(source.slice(a, b)) === q.value.raw) return [a, b];
+      return [a + 1, b - (q.tail ? 1 : 2)]; // without the `` ` `` / `}` before and the `${` / `` ` `` after
+    }
+
+    /** The tag of the template `q` belongs to, if it is tagged. */
+    function tagOf(q: TSESTree.TemplateElement): TSESTree.TaggedTemplateExpression | null {
+      const template = q.parent;
+      return template?.parent?.type === 'TaggedTemplateExpression' && template.parent.quasi === template ? template.parent : null;
+    }
+
+    /** Is the template text read as written (String.raw, or a tagged template with an invalid escape)? */
+    function readsRaw(q: TSESTree.TemplateElement): boolean {
+      const tagged = tagOf(q);
+      return q.value.cooked === null || (tagged !== null && isStringRawTag(tagged.tag));
+    }
+
+    function templateElementSite(q: TSESTree.TemplateElement): TextSite {
+      const [from, to] = templateTextSpan(q);
+      const template = q.parent;
+      const tagged = tagOf(q);
+      const rawValue = tagged !== null && isStringRawTag(tagged.tag);
+      let mapped: MappedText;
+      let exact = true;
+      if (readsRaw(q)) {
+        mapped = verbatim(source, from, to);
+      } else {
+        const cooked = cook(source, from, to, 'template');
+        exact = cooked !== null && cooked.text === q.value.cooked;
+        mapped = exact && cooked ? cooked : wholeSpan(q.value.cooked ?? q.value.raw, from, to);
+      }
+      // A type (`type T = \`…\``), or a tag other than String.raw, which would see the parts differently.
+      if (template?.type !== 'TemplateLiteral' || (tagged && !rawValue) || !isValuePosition(tagged ?? template)) {
+        return { mapped, suggest: noSuggestion };
+      }
+      return {
+        mapped,
+        suggest(start, end) {
+          if (template.quasis.length === 1 && start === 0 && end === mapped.text.length) {
+            return { range: (tagged ?? template).range, text: envRead };
+          }
+          if (!exact) return null;
+          return { range: [mapped.starts[start], mapped.ends[end - 1]], text: `\${${envRead}}` };
+        },
+      };
+    }
+
+    const listeners = {
+      Program(): void {
+        for (const comment of sourceCode.getAllComments()) {
+          const [from, to] = comment.range as [number, number];
+          const close = comment.type === 'Block' ? 2 : 0;
+          scanText(comment.value, () => ({ mapped: verbatim(source, from + 2, to - close), suggest: noSuggestion }));
+        }
+      },
+      Literal(node: TSESTree.Literal): void {
+        if (typeof node.value === 'string') {
+          scanText(node.value, () => stringLiteralSite(node as TSESTree.StringLiteral));
+        } else if ('regex' in node && node.regex) {
+          const [from] = node.range;
+          const pattern = node.regex.pattern;
+          scanText(pattern, () => ({ mapped: verbatim(source, from + 1, from + 1 + pattern.length), suggest: noSuggestion }));
+        }
+      },
+      TemplateElement(node: TSESTree.TemplateElement): void {
+        scanText(readsRaw(node) ? node.value.raw : (node.value.cooked as string), () => templateElementSite(node));
+      },
+      JSXText(node: TSESTree.JSXText): void {
+        const [from, to] = node.range;
+        scanText(node.raw, () => {
+          const mapped = verbatim(source, from, to);
+          return { mapped, suggest: (start: number, end: number) => ({ range: [mapped.starts[start], mapped.ends[end - 1]] as const, text: `{${envRead}}` }) };
+        });
+      },
+      VariableDeclarator(node: TSESTree.VariableDeclarator): void {
+        if (node.init && node.id.type === 'Identifier' && node.parent?.type === 'VariableDeclaration' && node.parent.kind === 'const') {
+          constDeclarators.push({ name: node.id.name, init: node.init });
+        }
+      },
+      'BinaryExpression, TemplateLiteral, TaggedTemplateExpression, CallExpression'(node: Node): void {
+        if (isComposition(node) && enclosingComposition(node) === null) compositionRoots.push(unwrap(node));
+      },
+      'Program:exit'(): void {
+        scanCompositions();
+      },
+    };
+    return listeners as unknown as Rule.RuleListener;
+  },
+});
