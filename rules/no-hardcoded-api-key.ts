@@ -3,11 +3,15 @@
 // literal, comment and JSX text as the engine reads it, and the strings the code composes from
 // pieces) and where to report what the detector returns.
 
+import path from 'node:path';
 import type { Rule } from 'eslint';
+import ignore from 'ignore';
 import type { TSESTree } from '@typescript-eslint/types';
 import { detectKeys, hasKeyTrace, INLINE_ALLOW_MARKER, keySha256, MIN_KEY_LENGTH, redactKey, type KeyMatch } from '../src/detector/index.js';
 import type { Encoding, KeyType } from '../src/finding.js';
 import { buildHint } from '../src/hints/index.js';
+import { loadConfigSync, type MirraScanConfig } from '../src/config/index.js';
+import { findRoot } from '../src/sources/repo-root.js';
 import { enclosingComposition, isComposition, isStringRawTag, isWrapper, StringComposer, unwrap, type Composed, type ScopeLike } from './util/compose.js';
 import { createRule } from './util/create-rule.js';
 import {
@@ -33,9 +37,10 @@ export interface RuleOptions {
   allowedKeySha256?: string[];
 }
 
-export type MessageId = 'hardcodedKey' | 'composedKey' | 'useEnvVar';
+export type MessageId = 'hardcodedKey' | 'composedKey' | 'useEnvVar' | 'badConfig';
 
-const DEFAULT_OPTIONS: Required<RuleOptions> = { envVar: 'MIRRA_API_KEY', reportTestKeys: true, allowedKeySha256: [] };
+// No default envVar here: without the option, the shared config's `envVar` (itself MIRRA_API_KEY by default) applies.
+const DEFAULT_OPTIONS: RuleOptions = { reportTestKeys: true, allowedKeySha256: [] };
 
 const KEY_KIND: Record<KeyType, string> = { script: 'script key', install: 'install key', test: 'test key', untyped: 'key' };
 
@@ -103,6 +108,14 @@ function isValuePosition(node: Node): boolean {
   }
 }
 
+/** The config's `ignorePaths` (gitignore patterns from the repository root) leave a file out of the rule too. */
+function isIgnoredByConfig(config: MirraScanConfig, file: string): boolean {
+  if (config.ignorePaths.length === 0 || !path.isAbsolute(file)) return false;
+  const rel = path.relative(findRoot(path.dirname(file)), file);
+  if (rel === '' || rel.startsWith('..')) return false;
+  return ignore().add(config.ignorePaths).ignores(rel.split(path.sep).join('/'));
+}
+
 export default createRule<[RuleOptions], MessageId>({
   name: RULE_NAME,
   meta: {
@@ -116,6 +129,7 @@ export default createRule<[RuleOptions], MessageId>({
       hardcodedKey: 'Mirra {{keyKind}} {{redacted}}{{encodingNote}}. {{hint}}',
       composedKey: 'Mirra {{keyKind}} {{redacted}}, assembled from string pieces in this expression. {{hint}}',
       useEnvVar: 'Read the key from process.env.{{envVar}} instead.',
+      badConfig: 'The mirra-scan config could not be read: {{reason}}',
     },
     schema: [
       {
@@ -136,10 +150,21 @@ export default createRule<[RuleOptions], MessageId>({
     // The one look at the whole file: without a trace of a key, no node is visited at all.
     if (!hasKeyTrace(source)) return {};
 
-    const envVar = options.envVar ?? DEFAULT_OPTIONS.envVar;
+    // The same config file as the CLI's (mirra-scan.config.*, .mirrascanrc*, "mirraScan" in package.json).
+    let config: MirraScanConfig;
+    try {
+      config = loadConfigSync(path.dirname(context.physicalFilename ?? context.filename));
+    } catch (e) {
+      context.report({ loc: { line: 1, column: 0 }, messageId: 'badConfig', data: { reason: e instanceof Error ? e.message : String(e) } });
+      return {};
+    }
+    if (isIgnoredByConfig(config, context.physicalFilename ?? context.filename)) return {};
+
+    const envVar = options.envVar ?? config.envVar;
     const envRead = `process.env.${envVar}`;
-    const reportTestKeys = options.reportTestKeys ?? DEFAULT_OPTIONS.reportTestKeys;
-    const allowed = new Set((options.allowedKeySha256 ?? []).map((h) => h.toLowerCase()));
+    const reportTestKeys = options.reportTestKeys ?? true;
+    const allowed = new Set([...(options.allowedKeySha256 ?? []), ...config.allowedKeys.map((k) => k.keySha256)].map((h) => h.toLowerCase()));
+    const inlineAllow = config.inlineAllow;
     const reported = new Set<string>();
     const hints = new Map<KeyType, string>();
     const composer = new StringComposer((node) => sourceCode.getScope(node as never) as unknown as ScopeLike);
@@ -177,7 +202,7 @@ export default createRule<[RuleOptions], MessageId>({
       reported.add(id);
       const start = sourceCode.getLocFromIndex(range[0]);
       // The CLI's inline allow marker works here too, so one comment serves both tools.
-      if (sourceCode.lines[start.line - 1]?.includes(INLINE_ALLOW_MARKER)) return;
+      if (inlineAllow && sourceCode.lines[start.line - 1]?.includes(INLINE_ALLOW_MARKER)) return;
       context.report({
         loc: { start, end: sourceCode.getLocFromIndex(range[1]) },
         messageId,
