@@ -9,6 +9,8 @@ export interface Decoded {
   text: string;
   /** `rawStart[i]` is where decoded char i begins in the raw text; one extra entry holds the end. */
   rawStart: number[];
+  /** `rawEnd[i]` is where the raw text of decoded char i ends, where chars share raw text (base64 groups). */
+  rawEnd?: number[];
 }
 
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
@@ -112,35 +114,78 @@ B64_VALUE[95] = 63; // _ (URL-safe)
 
 export const isBase64Code = (c: number) => c < 128 && B64_VALUE[c] >= 0;
 
+/** How many bytes the base64 decoder produces at most: a whole key, the group before it, one byte after. */
+const BASE64_WINDOW_BYTES = MAX_KEY_LENGTH + 9;
+/** A line of a wrapped blob is at least this long, and is looked at up to this many characters. */
+const WRAPPED_LINE_MIN = 16;
+const WRAPPED_LINE_SCAN = 1024;
+
 /**
  * Base64 (standard or URL-safe) from `groupStart`, which must sit on a 4-character group boundary,
- * for as many groups as a key needs. Returns bytes as chars; `rawStart` maps each byte to the start
- * of the group it came from.
+ * for as many groups as a key needs. Returns bytes as chars; `rawStart` / `rawEnd` map each byte to
+ * the raw text of the group it came from. A blob wrapped over lines (MIME, PEM, `base64` output) is
+ * read across its line breaks (see `wrappedBlobContinues`).
  */
 export function decodeBase64Window(s: string, groupStart: number): Decoded {
   const out: string[] = [];
   const rawStart: number[] = [];
-  const limit = Math.min(s.length, groupStart + Math.ceil((MAX_KEY_LENGTH + 6) / 3) * 4 + 8);
+  const rawEnd: number[] = [];
   let i = groupStart;
-  while (i < limit) {
+  while (out.length < BASE64_WINDOW_BYTES) {
     let bits = 0;
     let n = 0;
-    while (n < 4 && i + n < s.length) {
-      const c = s.charCodeAt(i + n);
-      if (!isBase64Code(c)) break;
-      bits = (bits << 6) | B64_VALUE[c];
-      n++;
+    let first = i;
+    while (n < 4 && i < s.length) {
+      const c = s.charCodeAt(i);
+      if (isBase64Code(c)) {
+        if (n === 0) first = i;
+        bits = (bits << 6) | B64_VALUE[c];
+        n++;
+        i++;
+        continue;
+      }
+      const resume = c === 10 || c === 13 ? wrappedBlobContinues(s, i) : -1;
+      if (resume < 0) break;
+      i = resume;
     }
     if (n < 2) break;
     const bytes = n - 1; // 4 chars give 3 bytes, 3 give 2, 2 give 1
     bits <<= 6 * (4 - n);
+    if (n < 4) while (i < s.length && s.charCodeAt(i) === 61 /* = */ && (i - first) % 4 !== 0) i++; // the group's padding
     for (let b = 0; b < bytes; b++) {
       out.push(String.fromCharCode((bits >> (16 - 8 * b)) & 255));
-      rawStart.push(i);
+      rawStart.push(first);
+      rawEnd.push(i);
     }
-    i += n;
     if (n < 4) break;
   }
   rawStart.push(i);
-  return { text: out.join(''), rawStart };
+  return { text: out.join(''), rawStart, rawEnd };
+}
+
+/**
+ * At a line break inside base64 (`s[at]` is CR or LF): where the blob goes on, if it is a blob wrapped
+ * over lines, else -1. It is one when the line before is nothing but base64 (at least 16 characters,
+ * after any indentation) and so is the next line, up to its end or its `=` padding.
+ */
+export function wrappedBlobContinues(s: string, at: number): number {
+  // The line before: base64 from its start (after indentation) up to `at`.
+  let i = at - 1;
+  const floor = Math.max(0, at - WRAPPED_LINE_SCAN);
+  while (i >= floor && isBase64Code(s.charCodeAt(i))) i--;
+  if (at - 1 - i < WRAPPED_LINE_MIN) return -1;
+  while (i >= floor && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i--;
+  if (i >= 0 && s.charCodeAt(i) !== 10) return -1;
+  // The break itself, then the next line's indentation.
+  let j = at;
+  if (s.charCodeAt(j) === 13) j++;
+  if (s.charCodeAt(j) === 10) j++;
+  while (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9) j++;
+  const resume = j;
+  const limit = Math.min(s.length, j + WRAPPED_LINE_SCAN);
+  while (j < limit && isBase64Code(s.charCodeAt(j))) j++;
+  if (j === resume) return -1;
+  while (j < limit && s.charCodeAt(j) === 61 /* = */) j++;
+  if (j < limit && s.charCodeAt(j) !== 10 && s.charCodeAt(j) !== 13) return -1;
+  return resume;
 }

@@ -17,7 +17,7 @@ export interface KeyMatch {
 }
 
 export interface Rejection {
-  /** The candidate as written (up to the end of its hex), for explaining a miss; never output by the CLI. */
+  /** Where the candidate starts in the scanned text (where its encoded form starts), for explaining a miss; never output by the CLI. */
   start: number;
   filter: string;
 }
@@ -26,32 +26,90 @@ export interface Rejection {
 const STEM = 'mirra';
 
 /**
+ * A needle is searched for from its `head`-th character on (the part that starts with a character
+ * rare in code, so the search skips ahead fast), then its first `head` characters are checked.
+ */
+interface Needle {
+  full: string;
+  head: number;
+}
+
+/**
  * Base64 of `mirra_` at each of the three byte alignments, and where in its 4-character group the
  * needle starts: `bWlycmFf` starts a group; `1pcnJhX` is the 3rd char of one; `taXJyYV` the 4th.
  */
-const BASE64_NEEDLES: ReadonlyArray<{ needle: string; offsetInGroup: number; byteOffset: number }> = [
-  { needle: 'bWlycmFf', offsetInGroup: 0, byteOffset: 0 },
-  { needle: '1pcnJhX', offsetInGroup: 2, byteOffset: 1 },
-  { needle: 'taXJyYV', offsetInGroup: 3, byteOffset: 2 },
+const BASE64_NEEDLES: ReadonlyArray<Needle & { offsetInGroup: number; byteOffset: number }> = [
+  { full: 'bWlycmFf', head: 1, offsetInGroup: 0, byteOffset: 0 },
+  { full: '1pcnJhX', head: 0, offsetInGroup: 2, byteOffset: 1 },
+  { full: 'taXJyYV', head: 2, offsetInGroup: 3, byteOffset: 2 },
 ];
 
 /** `mirra` in UTF-16 (little- or big-endian: the bytes between the letters are zero either way). */
-const UTF16_NEEDLE = 'm\0i\0r\0r\0a\0';
+const UTF16_NEEDLE: Needle = { full: 'm\0i\0r\0r\0a\0', head: 1 };
 
+interface ByteNeedle {
+  tail: Buffer;
+  headBytes: Buffer;
+}
+const toBytes = (n: Needle): ByteNeedle => ({ tail: Buffer.from(n.full.slice(n.head), 'latin1'), headBytes: Buffer.from(n.full.slice(0, n.head), 'latin1') });
 const STEM_BYTES = Buffer.from(STEM, 'latin1');
-const BASE64_NEEDLE_BYTES = BASE64_NEEDLES.map((n) => Buffer.from(n.needle, 'latin1'));
-const UTF16_NEEDLE_BYTES = Buffer.from(UTF16_NEEDLE, 'latin1');
+const TRACE_NEEDLE_BYTES: readonly ByteNeedle[] = [...BASE64_NEEDLES, UTF16_NEEDLE].map(toBytes);
 
-/** The fast path: does the text hold any trace of a key, plain or encoded? One search per needle. */
+function bufferHas(buf: Buffer, n: ByteNeedle): boolean {
+  const h = n.headBytes.length;
+  for (let i = buf.indexOf(n.tail, h); i >= 0; i = buf.indexOf(n.tail, i + 1)) {
+    let ok = true;
+    for (let j = 0; j < h; j++) if (buf[i - h + j] !== n.headBytes[j]) ok = false;
+    if (ok) return true;
+  }
+  return false;
+}
+
+/** Every index where `n` starts in `text`, in order. */
+function* needleHits(text: string, n: Needle): Generator<number> {
+  const tail = n.full.slice(n.head);
+  const headText = n.full.slice(0, n.head);
+  for (let i = text.indexOf(tail, n.head); i >= 0; i = text.indexOf(tail, i + 1)) {
+    if (n.head === 0 || text.startsWith(headText, i - n.head)) yield i - n.head;
+  }
+}
+
+/**
+ * The fast path: does the content hold any trace of a key, plain or encoded? One `indexOf` per
+ * needle and no regex; a needle starts at a character that is rare in code, so each search runs at
+ * memory speed. Content without a trace needs nothing more.
+ */
 export function hasKeyTrace(input: string | Buffer): boolean {
   if (typeof input === 'string') {
     if (input.includes(STEM)) return true;
-    for (const n of BASE64_NEEDLES) if (input.includes(n.needle)) return true;
+    for (const n of BASE64_NEEDLES) if (!needleHits(input, n).next().done) return true;
     return false;
   }
   if (input.indexOf(STEM_BYTES) >= 0) return true;
-  for (const n of BASE64_NEEDLE_BYTES) if (input.indexOf(n) >= 0) return true;
-  return input.indexOf(UTF16_NEEDLE_BYTES) >= 0;
+  for (const n of TRACE_NEEDLE_BYTES) if (bufferHas(input, n)) return true;
+  return false;
+}
+
+/**
+ * Every offset in `buf` (from `from` on) where a trace of a key starts: `mirra` followed by `_`, `%`
+ * or `\`, a base64 needle, or `mirra` in UTF-16. Sorted. For content without a trace this costs
+ * the same few `indexOf` passes as `hasKeyTrace`.
+ */
+export function keyTraceOffsets(buf: Buffer, from = 0): number[] {
+  const out: number[] = [];
+  for (let i = buf.indexOf(STEM_BYTES, from); i >= 0; i = buf.indexOf(STEM_BYTES, i + 1)) {
+    const next = buf[i + STEM.length];
+    if (next === 95 || next === 37 || next === 92) out.push(i);
+  }
+  for (const n of TRACE_NEEDLE_BYTES) {
+    const h = n.headBytes.length;
+    for (let i = buf.indexOf(n.tail, from + h); i >= 0; i = buf.indexOf(n.tail, i + 1)) {
+      let ok = true;
+      for (let j = 0; j < h; j++) if (buf[i - h + j] !== n.headBytes[j]) ok = false;
+      if (ok) out.push(i - h);
+    }
+  }
+  return out.length > 1 ? out.sort((a, b) => a - b) : out;
 }
 
 export interface DetectOptions {
@@ -73,37 +131,40 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
       matches.push(m);
     }
   };
+  // Rejections name where the candidate is written in `text`, decoded or not.
+  const rejectAt = (start: number) => (filter: string) => options.rejections?.push({ start, filter });
 
   for (let at = text.indexOf(STEM); at >= 0; at = text.indexOf(STEM, at + 1)) {
     const next = text.charCodeAt(at + STEM.length);
     if (next === 95 /* _ */) {
-      const m = matchPlainAt(text, at, options);
+      const m = matchPlainAt(text, at, rejectAt(at));
       if (m) push({ ...m, encoding: 'plain' });
     } else if (next === 37 /* % */) {
-      decodeThen(text, at, decodePercent(text, at), 'url', push, options);
+      decodeThen(text, at, decodePercent(text, at), 'url', push, rejectAt(at));
     } else if (next === 92 /* \ */) {
-      decodeThen(text, at, decodeEscapes(text, at), 'escape', push, options);
+      decodeThen(text, at, decodeEscapes(text, at), 'escape', push, rejectAt(at));
     }
   }
 
-  for (const { needle, offsetInGroup, byteOffset } of BASE64_NEEDLES) {
-    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+  for (const needle of BASE64_NEEDLES) {
+    const { offsetInGroup, byteOffset } = needle;
+    for (const at of needleHits(text, needle)) {
       const groupStart = at - offsetInGroup;
       if (groupStart < 0 || !allBase64(text, groupStart, at)) continue;
       // Decode one group earlier where there is one, so the byte before `mirra_` can be checked.
       const from = groupStart >= 4 && allBase64(text, groupStart - 4, groupStart) ? groupStart - 4 : groupStart;
       const decoded = decodeBase64Window(text, from);
-      const stemAt = (groupStart - from) / 4 * 3 + byteOffset;
-      const m = matchPlainAt(decoded.text, stemAt, options);
-      if (m) push(mapBack(m, decoded, 'base64', 4));
+      const stemAt = ((groupStart - from) / 4) * 3 + byteOffset;
+      const m = matchPlainAt(decoded.text, stemAt, rejectAt(groupStart));
+      if (m) push(mapBack(m, decoded, 'base64'));
     }
   }
 
-  for (let at = text.indexOf(UTF16_NEEDLE); at >= 0; at = text.indexOf(UTF16_NEEDLE, at + 1)) {
+  for (const at of needleHits(text, UTF16_NEEDLE)) {
     // Include the character before, so a word glued before `mirra_` is still seen.
     const from = at >= 2 && text.charCodeAt(at - 1) === 0 && text.charCodeAt(at - 2) !== 0 ? at - 2 : at;
     const decoded = decodeUtf16Window(text, from);
-    const m = matchPlainAt(decoded.text, (at - from) / 2, options);
+    const m = matchPlainAt(decoded.text, (at - from) / 2, rejectAt(at));
     if (m) push(mapBack(m, decoded, 'utf16'));
   }
 
@@ -115,31 +176,35 @@ function allBase64(text: string, from: number, to: number): boolean {
   return true;
 }
 
+/** How much raw text before an encoded `mirra` the filters see: enough for a `\u0022` escape. */
+const BEFORE_CONTEXT = 6;
+
 function decodeThen(
   text: string,
   at: number,
   decoded: Decoded,
   encoding: Encoding,
   push: (m: KeyMatch) => void,
-  options: DetectOptions,
+  reject: (filter: string) => void,
 ): void {
-  // The decoded window starts at `mirra`; put the raw character before it in front, for the glued check.
-  const before = at > 0 ? text[at - 1] : ' ';
-  const withBefore: Decoded = { text: before + decoded.text, rawStart: [at - 1, ...decoded.rawStart] };
-  const m = matchPlainAt(withBefore.text, 1, options);
+  // The decoded window starts at `mirra`; put the raw text before it in front (as written), so the
+  // glued-before filter sees the word or the escape that `mirra` follows.
+  const from = Math.max(0, at - BEFORE_CONTEXT);
+  const rawBefore: number[] = [];
+  for (let i = from; i < at; i++) rawBefore.push(i);
+  const withBefore: Decoded = { text: text.slice(from, at) + decoded.text, rawStart: [...rawBefore, ...decoded.rawStart] };
+  const m = matchPlainAt(withBefore.text, at - from, reject);
   if (m) push(mapBack(m, withBefore, encoding));
 }
 
-function mapBack(m: Omit<KeyMatch, 'encoding'>, decoded: Decoded, encoding: Encoding, groupWidth = 0): KeyMatch {
-  const rawEndLimit = decoded.rawStart[decoded.rawStart.length - 1];
-  const end = groupWidth
-    ? Math.min(decoded.rawStart[m.end - 1] + groupWidth, rawEndLimit)
-    : decoded.rawStart[m.end];
+/** A match in decoded text, moved back onto the raw text it was decoded from. */
+function mapBack(m: Omit<KeyMatch, 'encoding'>, decoded: Decoded, encoding: Encoding): KeyMatch {
+  const end = decoded.rawEnd ? decoded.rawEnd[m.end - 1] : decoded.rawStart[m.end];
   return { key: m.key, keyType: m.keyType, encoding, start: decoded.rawStart[m.start], end };
 }
 
-/** The key that starts at `text[at]` (which reads `mirra`), if it is one. */
-function matchPlainAt(text: string, at: number, options: DetectOptions): Omit<KeyMatch, 'encoding'> | null {
+/** The key that starts at `text[at]` (which reads `mirra`), if it is one; else `reject` hears why not. */
+function matchPlainAt(text: string, at: number, reject: (filter: string) => void): Omit<KeyMatch, 'encoding'> | null {
   if (!text.startsWith(KEY_PREFIX, at)) return null;
   let keyType: KeyType = 'untyped';
   let bodyStart = at + KEY_PREFIX.length;
@@ -153,7 +218,7 @@ function matchPlainAt(text: string, at: number, options: DetectOptions): Omit<Ke
   const candidate = parseCandidate(text, at, bodyStart);
   const rejectedBy = rejectingFilter(candidate);
   if (rejectedBy) {
-    options.rejections?.push({ start: at, filter: rejectedBy });
+    reject(rejectedBy);
     return null;
   }
   return { key: text.slice(at, candidate.bodyEnd), keyType, start: at, end: candidate.bodyEnd };

@@ -1,7 +1,7 @@
 // The filters that tell a key from what merely looks like one. Each one has a name, a reason and
-// its own examples (test/detector-filters.test.ts runs them): `stops` must be rejected by exactly
+// its own examples (test/detector/filters.test.ts runs them): `stops` must be rejected by exactly
 // that filter, `keeps` must pass it. Examples are built here rather than written out, so that no
-// key-shaped string sits in the source.
+// key-shaped string sits in the source. docs/detector.md explains each one.
 
 import { isHexCode, isWordCode, MAX_KEY_LENGTH, MIN_KEY_LENGTH } from './key-format.js';
 
@@ -38,6 +38,22 @@ const key = (prefix = 'mirra_', bodyLength = 64): string => prefix + hex(bodyLen
 
 const charAfterBody = (c: Candidate): string => c.text.slice(c.bodyEnd, c.bodyEnd + 9);
 const bodyOf = (c: Candidate): string => c.text.slice(c.bodyStart, c.bodyEnd).toLowerCase();
+/** Shorter than a whole key: only then can what follows the hex be a mask or an ellipsis. */
+const isPartial = (c: Candidate): boolean => c.bodyEnd - c.start < MIN_KEY_LENGTH;
+
+/**
+ * True when the word character before `text[at]` is the last character of an escape sequence
+ * (`\n`, `%22`, `\x22`, `\u0022`): then `mirra_` is not glued to a word, it follows a newline or a quote.
+ */
+export function endsEscape(text: string, at: number): boolean {
+  const isHexAt = (i: number) => i >= 0 && isHexCode(text.charCodeAt(i));
+  const charAt = (i: number) => (i >= 0 ? text.charCodeAt(i) : -1);
+  if (charAt(at - 2) === 92 /* \ */) return true; // \n, \t, \r, ...
+  if (charAt(at - 3) === 37 /* % */ && isHexAt(at - 2) && isHexAt(at - 1)) return true; // %22
+  if (charAt(at - 4) === 92 && charAt(at - 3) === 120 /* x */ && isHexAt(at - 2) && isHexAt(at - 1)) return true; // \x22
+  if (charAt(at - 6) === 92 && charAt(at - 5) === 117 /* u */ && [4, 3, 2, 1].every((d) => isHexAt(at - d))) return true; // \u0022
+  return false;
+}
 
 const PLACEHOLDER_TAIL = /^(?:[xX*#•]|<|\$\{|\{\{|%s|\[|REDACTED|redacted|your|YOUR)/;
 const TRUNCATION_TAIL = /^(?:\.\.\.|…|\u00e2\u0080\u00a6)/; // `…` as text, or as UTF-8 bytes read one by one
@@ -47,17 +63,22 @@ export const KEY_FILTERS: readonly KeyFilter[] = [
   {
     name: 'placeholder',
     reason: 'a template or masked value stands where the key would be (`mirra_xxxx`, `mirra_<KEY>`, `mirra_${KEY}`, `mirra_****`, `mirra_REDACTED`, `mirra_your_api_key_here`)',
-    rejects: (c) => PLACEHOLDER_TAIL.test(charAfterBody(c)),
+    // Only a partial candidate: a whole key followed by `*` or `#` (`**key**` in Markdown) is still a key.
+    rejects: (c) => isPartial(c) && PLACEHOLDER_TAIL.test(charAfterBody(c)),
     examples: {
-      stops: ['mirra_xxxxxxxxxxxxxxxx', 'mirra_<KEY>', 'key: mirra_${KEY}', 'mirra_****************', 'mirra_REDACTED', 'mirra_your_api_key_here', 'mirra_script_{{ key }}', 'mirra_ab12xxxxxxxxxxxx'],
-      keeps: [key()],
+      stops: ['mirra_xxxxxxxxxxxxxxxx', 'mirra_<KEY>', 'key: mirra_${KEY}', 'mirra_****************', 'mirra_REDACTED', 'mirra_[redacted]', 'mirra_your_api_key_here', 'mirra_script_{{ key }}', 'mirra_ab12xxxxxxxxxxxx', 'mirra_%s'],
+      keeps: [key(), '**' + key() + '**', 'KEY=' + key() + '#prod', '[' + key() + '](#)'],
     },
   },
   {
     name: 'truncated',
     reason: 'the key is cut short with an ellipsis, as documentation shows keys',
-    rejects: (c) => TRUNCATION_TAIL.test(charAfterBody(c)),
-    examples: { stops: ['mirra_' + hex(20) + '...', 'mirra_script_' + hex(12) + '…'], keeps: [key() + '.'] },
+    // A whole key's worth of hex before the ellipsis is a key that leaked, however the sentence ends.
+    rejects: (c) => isPartial(c) && TRUNCATION_TAIL.test(charAfterBody(c)),
+    examples: {
+      stops: ['mirra_' + hex(20) + '...', 'mirra_script_' + hex(12) + '…', 'mirra_...', "'mirra_a1b2c3d4...'"],
+      keeps: [key() + '.', key() + '...'],
+    },
   },
   {
     name: 'identifier',
@@ -67,12 +88,12 @@ export const KEY_FILTERS: readonly KeyFilter[] = [
   },
   {
     name: 'glued-before',
-    reason: 'a letter, digit or `_` right before `mirra_` makes it part of a longer identifier (an escape such as `\\n` does not count)',
-    rejects: (c) => {
-      const before = c.text.charCodeAt(c.start - 1);
-      return isWordCode(before) && c.text.charCodeAt(c.start - 2) !== 92; /* backslash */
+    reason: 'a letter, digit or `_` right before `mirra_` makes it part of a longer identifier (the end of an escape such as `\\n`, `%22`, `\\x22` or `\\u0022` does not count)',
+    rejects: (c) => isWordCode(c.text.charCodeAt(c.start - 1)) && !endsEscape(c.text, c.start),
+    examples: {
+      stops: ['x' + key(), 'MY_' + key(), '9' + key(), 'a%2' + key(), 'u0022' + key()],
+      keeps: ['"line\\n' + key() + '"', '=' + key(), '_' + '\\n' + key(), '?q=%22' + key() + '%22', '"\\x22' + key(), '"\\u0022' + key()],
     },
-    examples: { stops: ['x' + key(), 'MY_' + key(), '9' + key()], keeps: ['"line\\n' + key() + '"', '=' + key(), '_' + '\\n' + key()] },
   },
   {
     name: 'glued-after',

@@ -2,14 +2,17 @@
 // out. Pure: no file, network or process is touched here.
 
 import type { Encoding, KeyType, Snippet } from '../finding.js';
-import { detectKeys, hasKeyTrace, type DetectOptions } from './detect.js';
-import { LineLocator } from './locate.js';
+import { detectKeys, hasKeyTrace, keyTraceOffsets, type DetectOptions, type Rejection } from './detect.js';
+import { MAX_ENCODED_KEY_LENGTH } from './key-format.js';
+import { LineLocator, NewlineCounter } from './locate.js';
 import { keySha256, redactKey } from './redact.js';
 
 export { detectKeys, hasKeyTrace, type KeyMatch, type Rejection } from './detect.js';
 export { KEY_FILTERS, type KeyFilter } from './filters.js';
 export { keySha256, redactKey } from './redact.js';
 export { MAX_KEY_LENGTH, MIN_KEY_LENGTH, MAX_ENCODED_KEY_LENGTH } from './key-format.js';
+export { NewlineCounter } from './locate.js';
+export { allocateReadBuffer, countLineFeeds } from './line-feeds.js';
 
 /** The comment that allows the one finding on its line. */
 export const INLINE_ALLOW_MARKER = 'mirra-scan:allow';
@@ -35,6 +38,13 @@ export interface LocatedKey {
 export interface ScanContentOptions extends DetectOptions {
   /** Added to every line number (for a fragment that starts further down a file). */
   lineOffset?: number;
+  /**
+   * The text form of a buffer, when the caller knows it (a window from the middle of a large file):
+   * then no BOM is looked for and no guess is made.
+   */
+  form?: TextForm;
+  /** Counts newlines in a UTF-8 buffer; a caller that needs them too (a window of a large file) passes its own, so each byte is counted once. */
+  newlines?: NewlineCounter;
 }
 
 export type TextForm = 'utf8' | 'utf16le' | 'utf16be';
@@ -45,7 +55,9 @@ export function textFormOf(buf: Buffer): { form: TextForm; bomLength: number } {
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { form: 'utf16be', bomLength: 2 };
   if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { form: 'utf8', bomLength: 3 };
   const n = Math.min(buf.length, 1024) & ~1;
-  if (n >= 16) {
+  const zero = buf.indexOf(0);
+  if (n >= 16 && zero >= 0 && zero < n) {
+    // ASCII in UTF-16 has a zero byte in every pair; text without one in its first KiB is not UTF-16.
     let evenZero = 0;
     let oddZero = 0;
     let printable = 0;
@@ -69,19 +81,85 @@ export function textFormOf(buf: Buffer): { form: TextForm; bomLength: number } {
  * keys are ASCII), unless it is UTF-16 text, which is decoded first.
  */
 export function scanContent(content: Buffer | string, options: ScanContentOptions = {}): LocatedKey[] {
+  // A UTF-16 file is decoded whole and searched as text (so encoded keys in it are found too);
+  // anything else is searched as bytes, around the traces of a key only.
   if (typeof content === 'string') {
     if (!hasKeyTrace(content)) return [];
     return locateAll(content, false, detectKeys(content, options), undefined, options.lineOffset);
   }
-  if (!hasKeyTrace(content)) return [];
-  const { form, bomLength } = textFormOf(content);
-  if (form === 'utf8') {
-    const text = content.toString('latin1', bomLength);
-    return locateAll(text, true, detectKeys(text, options), undefined, options.lineOffset);
-  }
+  const { form, bomLength } = options.form ? { form: options.form, bomLength: 0 } : textFormOf(content);
+  if (form === 'utf8') return scanBytes(content, bomLength, options);
   const bytes = content.subarray(bomLength, content.length - ((content.length - bomLength) % 2));
   const text = new TextDecoder(form === 'utf16le' ? 'utf-16le' : 'utf-16be').decode(bytes);
+  if (!hasKeyTrace(text)) return [];
   return locateAll(text, false, detectKeys(text, options), 'utf16', options.lineOffset);
+}
+
+/** Text before a trace the detector may look at: a wrapped base64 line, the escape before `mirra`. */
+const REGION_BEFORE = 1024 + 64;
+/** Text after a trace the detector may look at: the longest encoded key, then a wrapped base64 line. */
+const REGION_AFTER = MAX_ENCODED_KEY_LENGTH + 2 * 1024 + 64;
+/** How far a region is widened to take in whole lines (for exact columns and readable snippets). */
+const LINE_REACH = 16 * 1024;
+
+/**
+ * Bytes (UTF-8 text, or binary): only the regions around a trace of a key are turned into text and
+ * searched, each widened to whole lines, so an 8 MiB window with one key costs a few KiB of strings.
+ * Every search here is bounded or moves forward only, so a minified line of megabytes with many
+ * traces on it costs no more than its length.
+ */
+function scanBytes(buf: Buffer, bom: number, options: ScanContentOptions): LocatedKey[] {
+  const traces = keyTraceOffsets(buf, bom);
+  if (traces.length === 0) return [];
+  const regions: Array<[number, number]> = [];
+  for (const t of traces) {
+    let from = Math.max(bom, t - REGION_BEFORE);
+    let to = Math.min(buf.length, t + REGION_AFTER);
+    const nlBefore = from > bom ? buf.subarray(Math.max(bom, from - LINE_REACH), from).lastIndexOf(10) : -1;
+    if (nlBefore >= 0) from = Math.max(bom, from - LINE_REACH) + nlBefore + 1;
+    else if (from - LINE_REACH <= bom) from = bom;
+    else while (from > bom && (buf[from] & 0xc0) === 0x80) from--; // not inside a UTF-8 character
+    const nlAfter = buf.subarray(to, Math.min(buf.length, to + LINE_REACH)).indexOf(10);
+    if (nlAfter >= 0) to += nlAfter;
+    else if (to + LINE_REACH >= buf.length) to = buf.length;
+    const last = regions[regions.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else regions.push([from, to]);
+  }
+  const out: LocatedKey[] = [];
+  const newlines = options.newlines ?? new NewlineCounter(buf, bom);
+  // Where the line holding the current region starts, and the width of that line up to `widthAt`:
+  // both move forward from region to region.
+  let lineStart = bom;
+  let scannedTo = bom;
+  let widthAt = bom;
+  let width = 0;
+  for (const [from, to] of regions) {
+    const linesBefore = newlines.before(from);
+    const nl = buf.subarray(scannedTo, from).lastIndexOf(10);
+    if (nl >= 0) lineStart = scannedTo + nl + 1;
+    scannedTo = from;
+    const text = buf.toString('latin1', from, to);
+    const rejections: Rejection[] | undefined = options.rejections ? [] : undefined;
+    const matches = detectKeys(text, { rejections });
+    for (const r of rejections ?? []) options.rejections?.push({ start: r.start + from - bom, filter: r.filter });
+    if (matches.length === 0) continue;
+    // A region that starts inside a (very long) line: its first line's columns start further right.
+    if (widthAt < lineStart) [widthAt, width] = [lineStart, 0];
+    width += buf.toString('utf8', widthAt, from).length;
+    widthAt = from;
+    const firstLine = (options.lineOffset ?? 0) + linesBefore + 1;
+    for (const k of locateAll(text, true, matches, undefined, firstLine - 1)) {
+      if (width > 0 && k.line === firstLine) {
+        k.column += width;
+        if (k.endLine === k.line) k.endColumn += width;
+      }
+      k.start += from - bom;
+      k.end += from - bom;
+      out.push(k);
+    }
+  }
+  return out;
 }
 
 function locateAll(
@@ -120,6 +198,5 @@ function lineHas(text: string, offset: number, marker: string): boolean {
   const ls = text.lastIndexOf('\n', offset - 1) + 1;
   let le = text.indexOf('\n', offset);
   if (le < 0) le = text.length;
-  const at = text.indexOf(marker, ls);
-  return at >= 0 && at < le;
+  return text.slice(ls, le).includes(marker);
 }

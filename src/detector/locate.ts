@@ -2,6 +2,9 @@
 // code units, as ESLint and SARIF do; for bytes the line is decoded as UTF-8 first.
 
 import type { Snippet } from '../finding.js';
+import { countLineFeeds } from './line-feeds.js';
+
+export { countLineFeeds } from './line-feeds.js';
 
 export interface Position {
   line: number;
@@ -91,5 +94,30 @@ export class LineLocator {
     const decoded = this.bytes ? Buffer.from(s, 'latin1').toString('utf8') : s;
     // Control characters (binary data, stray escapes) would garble a terminal.
     return decoded.replace(/[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/g, '.').replace(/\t/g, ' ');
+  }
+}
+
+/**
+ * Newlines before an offset, counted once: a large file's window asks for the lines before each
+ * region with a key and then before the next window's start, and each byte is counted one time.
+ */
+export class NewlineCounter {
+  private at: number;
+  private lines = 0;
+
+  /** Counts from `start` (after a BOM, say). */
+  constructor(
+    private readonly buf: Buffer,
+    start = 0,
+  ) {
+    this.at = start;
+  }
+
+  /** Newlines in `buf[start, offset)`. */
+  before(offset: number): number {
+    if (offset >= this.at) this.lines += countLineFeeds(this.buf, this.at, offset);
+    else this.lines -= countLineFeeds(this.buf, offset, this.at);
+    this.at = offset;
+    return this.lines;
   }
 }

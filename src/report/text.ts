@@ -10,9 +10,18 @@ const STATUS_WORD: Record<string, string> = {
   unknown: 'unknown',
 };
 
+/**
+ * Text from the scanned tree (file names, and hints that quote them) with control characters shown
+ * as escapes, so that a name holding a terminal escape sequence or a carriage return cannot restyle
+ * or overwrite what the reader sees. Newlines and tabs stay as they are.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => (c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 function where(f: Finding): string {
   const commit = f.commit ? ` in commit ${f.commit.slice(0, 12)}` : f.source === 'staged' ? ' (staged)' : '';
-  return `${f.file}:${f.line}:${f.column}${commit}`;
+  return `${printable(f.file)}:${f.line}:${f.column}${commit}`;
 }
 
 export function renderFinding(f: Finding, options: ReportOptions): string {
@@ -21,7 +30,7 @@ export function renderFinding(f: Finding, options: ReportOptions): string {
   const lines: string[] = [];
   const encoded = f.encoding === 'plain' ? '' : `, written as ${f.encoding}`;
   lines.push(`${c.bold(where(f))}  ${c.red(`Mirra ${f.keyType} key`)} ${keyText}${encoded}`);
-  if (f.author || f.date) lines.push(c.dim(`  added by ${f.author ?? '?'} on ${f.date ?? '?'}`));
+  if (f.author || f.date) lines.push(c.dim(`  added by ${printable(f.author ?? '?')} on ${f.date ?? '?'}`));
   if (f.snippet) {
     const gutter = `  ${f.line} | `;
     lines.push(c.dim(gutter) + f.snippet.text);
@@ -33,7 +42,7 @@ export function renderFinding(f: Finding, options: ReportOptions): string {
     const paint = f.verification.status === 'live' ? c.red : f.verification.status === 'invalid' ? c.green : c.yellow;
     lines.push(`  verification: ${paint(word)}${detail}`);
   }
-  if (f.hint) lines.push(`  ${c.cyan('what to do:')} ${f.hint}`);
+  if (f.hint) lines.push(`  ${c.cyan('what to do:')} ${printable(f.hint)}`);
   return lines.join('\n');
 }
 
@@ -51,7 +60,7 @@ export function renderText(result: ScanResult, options: ReportOptions): string {
   const c = pc.createColors(options.color === true);
   const out: string[] = [];
   for (const f of result.findings) out.push(renderFinding(f, options), '');
-  for (const e of result.errors) out.push(c.yellow(`skipped ${e.file}: ${e.message}`));
+  for (const e of result.errors) out.push(c.yellow(`skipped ${printable(e.file)}: ${printable(e.message)}`));
   if (result.errors.length) out.push('');
   const s = result.stats;
   const scanned = `scanned ${plural(s.files, 'file')} (${size(s.bytes)}) in ${s.durationMs} ms`;

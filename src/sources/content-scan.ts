@@ -1,7 +1,8 @@
 // Turns content from any source (a file, a staged blob, the lines a commit adds) into findings. Big
 // content is scanned in bounded windows that overlap, so memory stays flat and no key is cut in two.
 
-import { MAX_ENCODED_KEY_LENGTH, scanContent, textFormOf, type LocatedKey } from '../detector/index.js';
+import { MAX_ENCODED_KEY_LENGTH, NewlineCounter, scanContent, textFormOf, type LocatedKey, type TextForm } from '../detector/index.js';
+import { countLineFeeds } from '../detector/locate.js';
 import { SECRET, type Finding, type FindingPlace, type FindingSource } from '../finding.js';
 
 export interface ContentMeta {
@@ -52,13 +53,23 @@ export function findingsInContent(content: Buffer | string, meta: ContentMeta, o
   return located.filter((k) => !(inlineAllow && k.inlineAllowed)).map((k) => toFinding(k, meta));
 }
 
-/** How much a window must overlap the next: the longest encoded key, plus room to look around it. */
-export const WINDOW_OVERLAP = Math.max(4096, MAX_ENCODED_KEY_LENGTH * 2 + 64);
+/**
+ * How far before a window's end the next window may start at the latest: the longest encoded key
+ * (in UTF-16, two bytes a character), plus room to look around it. A key that starts before the
+ * next window lies wholly in this one.
+ */
+export const WINDOW_EDGE_MARGIN = MAX_ENCODED_KEY_LENGTH * 2 + 64;
+
+/** How much a window may overlap the next at most: the next one starts within this of the end. */
+export const WINDOW_OVERLAP = Math.max(4096, WINDOW_EDGE_MARGIN * 2);
 
 /**
  * Scans content that arrives in pieces (a large file read in chunks). `read(buf, offset)` fills
  * `buf` from the content at `offset` and returns how many bytes it wrote (0 at the end).
- * Each window starts at a line start when one is near, so line and column numbers stay exact.
+ * Each window after the first starts at a line start when there is one in the overlap, else just
+ * after a delimiter (a space, a quote, ...), so no key or encoded blob is cut in two, and line and
+ * column numbers stay exact. The text form (UTF-8 or UTF-16, from the BOM or the first window)
+ * holds for every window.
  */
 export function findingsInChunks(
   read: (buf: Buffer, offset: number) => number,
@@ -66,39 +77,96 @@ export function findingsInChunks(
   meta: ContentMeta,
   options: FindingFilterOptions = {},
 ): Finding[] {
+  if (window.length < WINDOW_OVERLAP * 2) throw new RangeError(`a window must hold at least ${WINDOW_OVERLAP * 2} bytes`);
   const findings: Finding[] = [];
   let fileOffset = 0; // where the current window starts in the content
   let linesBefore = 0; // newlines before fileOffset
-  let first = true;
-  let utf16 = false;
+  let columnCarry = 0; // UTF-16 code units of the line that runs into this window from the ones before
+  let form: TextForm = 'utf8';
   for (;;) {
     const got = readFull(read, window, fileOffset);
     if (got === 0) break;
     const view = window.subarray(0, got);
-    if (first) {
-      utf16 = textFormOf(view).form !== 'utf8';
-      first = false;
-    }
+    let bom = 0;
+    if (fileOffset === 0) ({ form, bomLength: bom } = textFormOf(view));
     const last = got < window.length;
-    // The next window starts at a line start inside the overlap, so no key straddles unseen.
-    let next = got;
-    if (!last) {
-      const floor = got - WINDOW_OVERLAP;
-      const nl = view.lastIndexOf(10, got - MAX_ENCODED_KEY_LENGTH - 64);
-      next = nl >= floor ? nl + 1 : floor;
-      if (utf16 && next % 2 === 1) next -= 1;
-    }
-    const located = scanContent(view, { lineOffset: linesBefore + (meta.lineOffset ?? 0) });
+    const next = last ? got : nextWindowStart(view, form, bom);
+    const firstLine = linesBefore + 1 + (meta.lineOffset ?? 0);
+    const newlines = form === 'utf8' ? new NewlineCounter(view, bom) : undefined;
+    const located = scanContent(view, { lineOffset: linesBefore + (meta.lineOffset ?? 0), form: fileOffset === 0 ? undefined : form, newlines });
     for (const k of located) {
-      if (!last && k.start >= next) continue; // the next window owns it
+      const byteStart = bom + (form === 'utf8' ? k.start : 2 * k.start);
+      if (!last && byteStart >= next) continue; // the next window owns it
       if (options.inlineAllow !== false && k.inlineAllowed) continue;
-      findings.push(toFinding(k, meta));
+      const f = toFinding(k, meta);
+      if (columnCarry > 0 && k.line === firstLine) {
+        f.column += columnCarry;
+        if (k.endLine === k.line) f.endColumn += columnCarry;
+      }
+      findings.push(f);
     }
     if (last) break;
-    linesBefore += countNewlines(view, next);
+    const lineStart = lastLineStart(view, bom, next, form);
+    columnCarry = lineStart < 0 ? columnCarry + textWidth(view, bom, next, form) : textWidth(view, lineStart, next, form);
+    linesBefore += newlines ? newlines.before(next) : countNewlines(view, bom, next, form);
     fileOffset += next;
   }
   return findings;
+}
+
+/** One code unit (a byte, or a UTF-16 unit) of `buf` at `i`, in the given form. */
+function unitAt(buf: Buffer, i: number, form: TextForm): number {
+  if (form === 'utf8') return buf[i];
+  return form === 'utf16le' ? buf[i] | (buf[i + 1] << 8) : (buf[i] << 8) | buf[i + 1];
+}
+
+/**
+ * Where a window may be cut after a character: ASCII that is not part of a word, a base64 blob or
+ * an escape (`%`, `\`, `+`, `/`, `-`). A key after it is seen by the next window with nothing glued before.
+ */
+function isCutPoint(c: number): boolean {
+  if (c >= 128 || c === 0) return false;
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return false;
+  return c !== 95 && c !== 37 && c !== 92 && c !== 43 && c !== 47 && c !== 45;
+}
+
+/** Where the next window starts (relative to this one): a line start in the overlap, else just after a delimiter. */
+function nextWindowStart(view: Buffer, form: TextForm, bom: number): number {
+  const unit = form === 'utf8' ? 1 : 2;
+  const align = (x: number) => x - ((x - bom) % unit);
+  const hi = align(view.length - WINDOW_EDGE_MARGIN);
+  const lo = align(view.length - WINDOW_OVERLAP);
+  if (form === 'utf8') {
+    const nl = view.lastIndexOf(10, hi);
+    if (nl >= lo) return nl + 1;
+  } else {
+    for (let i = hi; i >= lo; i -= 2) if (unitAt(view, i, form) === 10) return i + 2;
+  }
+  for (let i = hi; i >= lo; i -= unit) if (isCutPoint(unitAt(view, i, form))) return i + unit;
+  return lo; // 4 KiB without a delimiter: no key can be in it unseen (a key is at most 128 characters of hex)
+}
+
+/** The start of the last line that begins in `[from, to)`, or -1 when no newline is there. */
+function lastLineStart(view: Buffer, from: number, to: number, form: TextForm): number {
+  if (form === 'utf8') {
+    const nl = to > from ? view.lastIndexOf(10, to - 1) : -1;
+    return nl >= from ? nl + 1 : -1;
+  }
+  for (let i = to - 2; i >= from; i -= 2) if (unitAt(view, i, form) === 10) return i + 2;
+  return -1;
+}
+
+/** Newlines in `[from, to)`. */
+function countNewlines(view: Buffer, from: number, to: number, form: TextForm): number {
+  if (form === 'utf8') return countLineFeeds(view, from, to);
+  let n = 0;
+  for (let i = from; i + 1 < to; i += 2) if (unitAt(view, i, form) === 10) n++;
+  return n;
+}
+
+/** How many UTF-16 code units the text in `[from, to)` takes (what a column counts). */
+function textWidth(view: Buffer, from: number, to: number, form: TextForm): number {
+  return form === 'utf8' ? view.toString('utf8', from, to).length : (to - from) / 2;
 }
 
 function readFull(read: (buf: Buffer, offset: number) => number, buf: Buffer, offset: number): number {
@@ -109,10 +177,4 @@ function readFull(read: (buf: Buffer, offset: number) => number, buf: Buffer, of
     total += n;
   }
   return total;
-}
-
-function countNewlines(buf: Buffer, end: number): number {
-  let n = 0;
-  for (let i = buf.indexOf(10); i >= 0 && i < end; i = buf.indexOf(10, i + 1)) n++;
-  return n;
 }

@@ -1,18 +1,45 @@
 // The file source: walks folders with fast-glob, honours .gitignore files (nested too) and
-// .mirrascanignore, and feeds every file to the detector in bounded windows.
+// .mirrascanignore, and feeds every file to the detector through one reused buffer per thread
+// (bigger files in bounded windows). A big walk is scanned by this thread and worker threads
+// together (see file-worker.ts); the report's order is the walk's order either way.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
+import { allocateReadBuffer } from '../detector/index.js';
 import { UsageError } from '../errors.js';
 import type { Finding, ScanError, ScanResult } from '../finding.js';
-import { findingsInChunks, findingsInContent, type FindingFilterOptions } from './content-scan.js';
+import { findingsInContent, type FindingFilterOptions } from './content-scan.js';
+import {
+  READ_WINDOW_BYTES,
+  SHARED,
+  WORKER_MARK,
+  findingFromWorker,
+  packJobs,
+  scanSharedJobs,
+  type FileJob,
+  type FileOutcome,
+  type WorkerReport,
+  type WorkerStart,
+} from './file-worker.js';
+
+export { READ_WINDOW_BYTES } from './file-worker.js';
 
 export const SCAN_IGNORE_FILE = '.mirrascanignore';
 
-/** Files are read through one reused buffer of this size; bigger files are read in windows. */
-export const READ_WINDOW_BYTES = 8 * 1024 * 1024;
+/** The ignore files honoured in every folder (gitignore syntax, relative to their folder). */
+const IGNORE_FILES = ['.gitignore', SCAN_IGNORE_FILE];
+
+/** A walk of at least this many files is shared with worker threads (below it, starting them costs more than it saves). */
+export const PARALLEL_MIN_FILES = 400;
+/** At most this many workers besides this thread: each costs ~35 MB (its heap and read buffer), and three threads keep a big scan under 200 MB. */
+const MAX_WORKERS = 2;
+/** Jobs are sent to the workers in batches of this many. */
+const SEND_BATCH = 256;
 
 export interface FileScanOptions extends FindingFilterOptions {
   /** Files and folders to scan; `-` reads standard input. */
@@ -24,175 +51,280 @@ export interface FileScanOptions extends FindingFilterOptions {
   ignorePatterns?: string[];
   /** Read standard input for `-` (tests pass their own). */
   stdin?: () => Promise<Buffer>;
+  /**
+   * How many threads scan a big walk (default: the machine's parallelism, at most 4; also
+   * `MIRRA_SCAN_THREADS`). 1 scans on this thread only.
+   */
+  threads?: number;
 }
 
-/** The folder that file names are made relative to: the repository root, else the current folder. */
-export function findRoot(cwd: string): string {
-  for (let dir = path.resolve(cwd); ; ) {
-    if (fs.existsSync(path.join(dir, '.git'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) return path.resolve(cwd);
-    dir = up;
-  }
-}
+import { findRoot } from './repo-root.js';
 
-const toSlash = (p: string) => p.split(path.sep).join('/');
+export { findRoot };
+
+const toSlash = path.sep === '/' ? (p: string) => p : (p: string) => p.split(path.sep).join('/');
+
+/** One thing the scan reports on, in the order the report lists them. */
+type Item =
+  | { kind: 'file'; job: number; named: boolean }
+  | { kind: 'error'; file: string; message: string }
+  | { kind: 'skip' }
+  | { kind: 'stdin'; data: Buffer };
 
 export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const root = findRoot(options.cwd);
   const honour = options.honourIgnoreFiles !== false;
+  const paths = options.paths.length > 0 ? options.paths : ['.'];
+  const filterOptions: FindingFilterOptions = { inlineAllow: options.inlineAllow };
+  const queue = new JobQueue(threadCount(options.threads), filterOptions);
+  const items: Item[] = [];
+  try {
+    for (const p of paths) {
+      if (p === '-') {
+        items.push({ kind: 'stdin', data: await (options.stdin ?? readStdin)() });
+        continue;
+      }
+      const abs = path.resolve(options.cwd, p);
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(abs);
+      } catch (e) {
+        throw new UsageError(`no such file or folder: ${JSON.stringify(p)} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      }
+      const rel = toSlash(path.relative(root, abs));
+      if (!st.isDirectory()) {
+        // Named explicitly: scanned even if ignored; not a regular file (a FIFO, a device) cannot be read in windows.
+        if (!st.isFile()) throw new UsageError(`cannot read ${JSON.stringify(rel || p)}: not a regular file`);
+        items.push({ kind: 'file', job: queue.add(abs, rel || path.basename(abs)), named: true });
+        continue;
+      }
+      // Ignore files apply from the repository that holds the folder (this one, or another).
+      const base = abs === root || isInside(root, abs) ? root : findRoot(abs);
+      const rules = new IgnoreRules(base, honour, options.ignorePatterns ?? []);
+      const folderRel = toSlash(path.relative(base, abs));
+      rules.loadAncestors(folderRel);
+      // A folder named on the command line is scanned even if ignored; then only the ignore files
+      // inside it count (as `git add -f` would see it).
+      const walkRules = folderRel !== '' && rules.ignores(folderRel, true) ? new IgnoreRules(base, honour, [], folderRel) : rules;
+      for (const entry of walk(abs, rel, base, walkRules, queue)) {
+        if (entry.kind === 'file') items.push({ kind: 'file', job: entry.job, named: false });
+        else if (entry.kind === 'error') items.push({ kind: 'error', file: entry.path || rel || '.', message: entry.message });
+        else items.push({ kind: 'skip' });
+      }
+    }
+    const { outcomes, quiet } = await queue.finish();
+    return assemble(items, queue.jobs, outcomes, quiet, filterOptions, started);
+  } finally {
+    queue.stop();
+  }
+}
+
+/**
+ * The files to read, in the order the walk finds them. Once there are enough of them to be worth it,
+ * worker threads start, and they scan while the walk goes on: jobs are sent to them in batches as
+ * they are found, and every thread (this one too, once the walk is done) takes batches of jobs from
+ * one shared counter until none is left.
+ */
+class JobQueue {
+  readonly jobs: FileJob[] = [];
+  private readonly shared = new Int32Array(new SharedArrayBuffer((SHARED.workerStarted + MAX_WORKERS) * 4));
+  private readonly workers: Array<{ worker: Worker; port: MessagePort; report: Promise<WorkerReport> }> = [];
+  private sent = 0;
+
+  constructor(
+    private readonly threads: number,
+    private readonly options: FindingFilterOptions,
+  ) {
+    Atomics.store(this.shared, SHARED.total, -1);
+  }
+
+  /** Adds a file to read; returns its job index. */
+  add(abs: string, rel: string): number {
+    this.jobs.push({ abs, rel });
+    const n = this.jobs.length;
+    if (n === PARALLEL_MIN_FILES && this.threads > 1) this.startWorkers();
+    if (this.workers.length > 0 && n - this.sent >= SEND_BATCH) this.send();
+    return n - 1;
+  }
+
+  /** Scans what is left (with the workers, if any) and gathers every outcome by job index. */
+  async finish(): Promise<{ outcomes: Array<FileOutcome | undefined>; quiet: { files: number; bytes: number } }> {
+    const outcomes: Array<FileOutcome | undefined> = new Array(this.jobs.length);
+    const quiet = { files: 0, bytes: 0 };
+    this.send();
+    Atomics.store(this.shared, SHARED.total, this.jobs.length);
+    this.wake();
+    const window = allocateReadBuffer(READ_WINDOW_BYTES);
+    scanSharedJobs(this.jobs, this.shared, window, this.options, (index, outcome) => {
+      outcomes[index] = outcome;
+    });
+    // A worker that has not taken a batch yet (still starting) never will: the counter is past the end.
+    const started = this.workers.filter((_, i) => Atomics.load(this.shared, SHARED.workerStarted + i) === 1);
+    for (const report of await Promise.all(started.map((w) => w.report))) {
+      quiet.files += report.quietFiles;
+      quiet.bytes += report.quietBytes;
+      for (const o of report.outcomes) {
+        outcomes[o.index] = o.error !== undefined ? { error: o.error } : { bytes: o.bytes, findings: o.findings.map(findingFromWorker) };
+      }
+    }
+    return { outcomes, quiet };
+  }
+
+  stop(): void {
+    for (const w of this.workers) void w.worker.terminate();
+  }
+
+  private startWorkers(): void {
+    if (!fs.existsSync(fileURLToPath(WORKER_URL))) return; // under a TypeScript test runner: this thread does it all
+    for (let i = 0; i < Math.min(MAX_WORKERS, this.threads - 1); i++) {
+      // Not unref'd: the run waits for each worker's report (stop() ends them, also on an error).
+      const worker = new Worker(WORKER_URL, { workerData: WORKER_MARK });
+      const { port1, port2 } = new MessageChannel();
+      const report = new Promise<WorkerReport>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`a scan worker stopped early (exit code ${code})`)));
+      });
+      report.catch(() => {}); // awaited in finish(); a failure there ends the run with exit code 2
+      const start: WorkerStart = { port: port2, shared: this.shared.buffer as SharedArrayBuffer, slot: SHARED.workerStarted + i, options: this.options };
+      worker.postMessage(start, [port2]);
+      this.workers.push({ worker, port: port1, report });
+    }
+  }
+
+  /** Sends the jobs found since the last send to every worker. */
+  private send(): void {
+    if (this.workers.length === 0 || this.sent === this.jobs.length) return;
+    const packed = packJobs(this.jobs, this.sent, this.jobs.length);
+    for (const w of this.workers) w.port.postMessage(packed);
+    this.sent = this.jobs.length;
+    Atomics.store(this.shared, SHARED.published, this.sent);
+    this.wake();
+  }
+
+  private wake(): void {
+    Atomics.add(this.shared, SHARED.epoch, 1);
+    Atomics.notify(this.shared, SHARED.epoch);
+  }
+}
+
+function assemble(
+  items: Item[],
+  jobs: FileJob[],
+  outcomes: Array<FileOutcome | undefined>,
+  quiet: { files: number; bytes: number },
+  options: FindingFilterOptions,
+  started: number,
+): ScanResult {
   const findings: Finding[] = [];
   const errors: ScanError[] = [];
-  const stats = { files: 0, bytes: 0, skipped: 0, durationMs: 0 };
-  const window = Buffer.allocUnsafe(READ_WINDOW_BYTES);
-  const rules = new IgnoreRules(root, honour, options.ignorePatterns ?? []);
-
-  const scanOne = (abs: string, named: boolean) => {
-    const rel = toSlash(path.relative(root, abs)) || path.basename(abs);
-    const r = scanFile(abs, rel, window, options);
-    if ('error' in r) {
-      if (named) throw new UsageError(`cannot read ${JSON.stringify(rel)}: ${r.error}`);
-      errors.push({ file: rel, message: r.error });
+  const stats = { files: quiet.files, bytes: quiet.bytes, skipped: 0, durationMs: 0 };
+  for (const item of items) {
+    if (item.kind === 'error') {
+      errors.push({ file: item.file, message: item.message });
       stats.skipped++;
-      return;
-    }
-    stats.files++;
-    stats.bytes += r.bytes;
-    findings.push(...r.findings);
-  };
-
-  const paths = options.paths.length > 0 ? options.paths : ['.'];
-  for (const p of paths) {
-    if (p === '-') {
-      const data = await (options.stdin ?? readStdin)();
+    } else if (item.kind === 'skip') {
+      stats.skipped++;
+    } else if (item.kind === 'stdin') {
       stats.files++;
-      stats.bytes += data.length;
-      findings.push(...findingsInContent(data, { file: '(stdin)', source: 'file', commit: null, place: 'working-tree' }, options));
-      continue;
-    }
-    const abs = path.resolve(options.cwd, p);
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(abs);
-    } catch (e) {
-      throw new UsageError(`no such file or folder: ${JSON.stringify(p)} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-    }
-    if (!st.isDirectory()) {
-      scanOne(abs, true); // named explicitly: scanned even if ignored
-      continue;
-    }
-    rules.loadAncestors(abs);
-    // A folder named on the command line is scanned even if ignored; then only the ignore files
-    // inside it count (as `git add -f` would see it).
-    const walkRules = rules.ignores(abs, true) ? new IgnoreRules(root, honour, [], abs) : rules;
-    for (const entry of await walk(abs, walkRules, errors, root)) {
-      if (entry.kind === 'link-error') {
-        errors.push({ file: toSlash(path.relative(root, entry.path)), message: entry.message });
+      stats.bytes += item.data.length;
+      findings.push(...findingsInContent(item.data, { file: '(stdin)', source: 'file', commit: null, place: 'working-tree' }, options));
+    } else {
+      const outcome = outcomes[item.job];
+      if (outcome === undefined) continue; // read by a worker, nothing to report (counted in `quiet`)
+      const rel = jobs[item.job].rel;
+      if ('error' in outcome) {
+        if (item.named) throw new UsageError(`cannot read ${JSON.stringify(rel)}: ${outcome.error}`);
+        errors.push({ file: rel, message: outcome.error });
         stats.skipped++;
-      } else if (entry.kind === 'link-skip') {
-        stats.skipped++;
-      } else scanOne(entry.path, false);
+        continue;
+      }
+      stats.files++;
+      stats.bytes += outcome.bytes;
+      findings.push(...outcome.findings);
     }
   }
   stats.durationMs = Math.round(performance.now() - started);
   return { findings, errors, stats };
 }
 
-type Walked = { kind: 'file'; path: string } | { kind: 'link-error'; path: string; message: string } | { kind: 'link-skip'; path: string };
+function threadCount(requested: number | undefined): number {
+  const fromEnv = Number(process.env.MIRRA_SCAN_THREADS);
+  const n = requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : os.availableParallelism());
+  return Math.max(1, Math.floor(n));
+}
 
-async function walk(dir: string, rules: IgnoreRules, errors: ScanError[], root: string): Promise<Walked[]> {
-  // fast-glob reads every folder through this readdir: it records folders it cannot read (instead
-  // of failing the walk), loads each folder's .gitignore and prunes what it ignores before descent.
-  const readdir = (p: string, opts: unknown, cb: (err: NodeJS.ErrnoException | null, entries?: fs.Dirent[]) => void) => {
-    fs.readdir(p, opts as { withFileTypes: true }, (err, entries) => {
-      if (err) {
-        errors.push({ file: toSlash(path.relative(root, p)) || '.', message: `folder not readable (${err.code})` });
-        return cb(null, []);
+/** The worker script sits beside this module once built; under a TypeScript test runner it does not. */
+const WORKER_URL = new URL('./file-worker.js', import.meta.url);
+
+function isInside(dir: string, abs: string): boolean {
+  const rel = path.relative(dir, abs);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+type Walked = { kind: 'file'; path: string; job: number } | { kind: 'error'; path: string; message: string } | { kind: 'skip'; path: string };
+
+/**
+ * Every file under `dir`, added to `queue` as it is found (`rel`: the folder's name in reports),
+ * links checked, ignored folders pruned. Returns the entries sorted by path, `rel`-prefixed.
+ */
+function walk(dir: string, rel: string, base: string, rules: IgnoreRules, queue: JobQueue): Walked[] {
+  const out: Walked[] = [];
+  const relPrefix = rel === '' ? '' : rel + '/';
+  // fast-glob walks the tree through this readdir, which does the work of each folder: it records
+  // folders it cannot read (instead of failing the walk), loads the folder's ignore files, prunes what
+  // they ignore, and takes the files and links itself (fast-glob's own matching would drop names
+  // with a newline). Only folders go back to fast-glob, to descend into.
+  const readdirSync = (p: string, opts: unknown): fs.Dirent[] => {
+    const relDir = p === dir ? '' : toSlash(p.slice(dir.length + 1));
+    const prefix = relPrefix + (relDir === '' ? '' : relDir + '/');
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(p, opts as { withFileTypes: true });
+    } catch (e) {
+      out.push({ kind: 'error', path: prefix.slice(0, -1), message: `folder not readable (${(e as NodeJS.ErrnoException).code})` });
+      return [];
+    }
+    let basePrefix = '';
+    if (rules.active) {
+      const baseDir = p === base ? '' : toSlash(p.slice(base.length + 1));
+      if (entries.some((e) => IGNORE_FILES.includes(e.name))) rules.load(baseDir);
+      basePrefix = baseDir === '' ? '' : baseDir + '/';
+    }
+    const folders: fs.Dirent[] = [];
+    for (const e of entries) {
+      if (e.name === '.git') continue;
+      const isDir = e.isDirectory();
+      if (rules.active && rules.ignores(basePrefix + e.name, isDir)) continue;
+      if (isDir) folders.push(e);
+      else if (e.isFile()) {
+        const name = prefix + e.name;
+        out.push({ kind: 'file', path: name, job: queue.add(p + path.sep + e.name, name) });
       }
-      if (entries.some((e) => e.name === '.gitignore')) rules.load(p);
-      cb(null, entries.filter((e) => e.name !== '.git' && !rules.ignores(path.join(p, e.name), e.isDirectory())));
-    });
+      else if (e.isSymbolicLink()) out.push(checkLink(p + path.sep + e.name, prefix + e.name));
+    }
+    return folders;
   };
-  const entries = await fg('**', {
+  fg.sync('**', {
     cwd: dir,
-    absolute: true,
     dot: true,
     onlyFiles: false,
     followSymbolicLinks: false,
-    objectMode: true,
-    fs: { readdir } as unknown as fg.FileSystemAdapter,
+    unique: false,
+    fs: { readdirSync } as unknown as fg.FileSystemAdapter,
   });
-  const out: Walked[] = [];
-  for (const e of entries) {
-    const d = e.dirent;
-    if (d.isFile()) out.push({ kind: 'file', path: e.path });
-    else if (d.isSymbolicLink()) out.push(checkLink(e.path));
-  }
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return out;
 }
 
 /** Links are never followed: a target inside the tree is scanned where it is, one outside is not ours. */
-function checkLink(p: string): Walked {
+function checkLink(abs: string, rel: string): Walked {
   try {
-    fs.realpathSync(p);
-    return { kind: 'link-skip', path: p };
+    fs.realpathSync(abs);
+    return { kind: 'skip', path: rel };
   } catch {
-    return { kind: 'link-error', path: p, message: 'broken symbolic link' };
-  }
-}
-
-function scanFile(abs: string, rel: string, window: Buffer, options: FindingFilterOptions): { findings: Finding[]; bytes: number } | { error: string } {
-  if (rel.includes('\ufffd')) {
-    // The name was not valid UTF-8, so the name we were given cannot open it.
-    if (!fs.existsSync(abs)) return { error: 'file name is not valid UTF-8; it cannot be opened by that name (scan it with `-` on standard input)' };
-  }
-  let fd: number;
-  try {
-    fd = fs.openSync(abs, 'r');
-  } catch (e) {
-    return { error: describe(e) };
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) return { error: 'not a regular file' };
-    const meta = { file: rel, source: 'file' as const, commit: null, place: 'working-tree' as const };
-    if (st.size <= window.length) {
-      const n = fs.readSync(fd, window, 0, window.length, 0);
-      return { findings: findingsInContent(window.subarray(0, n), meta, options), bytes: n };
-    }
-    let bytes = 0;
-    const findings = findingsInChunks(
-      (buf, offset) => {
-        const n = fs.readSync(fd, buf, 0, buf.length, offset);
-        bytes = Math.max(bytes, offset + n);
-        return n;
-      },
-      window,
-      meta,
-      options,
-    );
-    return { findings, bytes };
-  } catch (e) {
-    return { error: describe(e) };
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function describe(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOENT':
-      return 'file vanished or its name cannot be opened';
-    case 'EISDIR':
-      return 'is a folder';
-    default:
-      return err.code ? `cannot read (${err.code})` : 'cannot read';
+    return { kind: 'error', path: rel, message: 'broken symbolic link' };
   }
 }
 
@@ -202,66 +334,72 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-/** Gitignore rules of every folder seen so far, applied as git does: deeper files win. */
+/**
+ * Ignore rules of every folder seen so far, applied as git applies .gitignore files: each folder's
+ * .gitignore and .mirrascanignore speak for the paths below it, and the deepest file with an opinion
+ * decides. Paths are relative to `base` (the repository root), `/`-separated; `''` is the base itself.
+ */
 class IgnoreRules {
-  private readonly byDir = new Map<string, Ignore>();
+  private readonly byDir = new Map<string, Ignore | null>();
   private readonly top: Ignore;
+  private readonly hasTop: boolean;
 
-  /** `floor`: rules from folders above it (and the root-level ones) do not apply. */
+  /** `patterns`: from the config, relative to the base. `floor`: ignore files above it do not apply. */
   constructor(
-    private readonly root: string,
+    private readonly base: string,
     private readonly honour: boolean,
     patterns: string[],
     private readonly floor?: string,
   ) {
     this.top = ignore().add(patterns);
-    if (honour && !floor) {
-      const scanIgnore = path.join(root, SCAN_IGNORE_FILE);
-      if (fs.existsSync(scanIgnore)) this.top.add(fs.readFileSync(scanIgnore, 'utf8'));
-    }
+    this.hasTop = patterns.length > 0;
   }
 
-  /** Loads the .gitignore of every folder from the root down to `dir`, for a scan that starts below the root. */
-  loadAncestors(dir: string): void {
-    const rel = path.relative(this.root, dir);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) return;
-    let cur = this.root;
-    this.load(cur);
-    for (const part of rel.split(path.sep).filter(Boolean)) {
-      cur = path.join(cur, part);
-      this.load(cur);
-    }
+  /** Whether any rule can apply (with `--no-ignore` and no patterns, nothing is checked). */
+  get active(): boolean {
+    return this.honour || this.hasTop;
   }
 
-  load(dir: string): void {
-    if (!this.honour || this.byDir.has(dir)) return;
-    if (this.floor && path.relative(this.floor, dir).startsWith('..')) return;
-    const file = path.join(dir, '.gitignore');
-    try {
-      this.byDir.set(dir, ignore().add(fs.readFileSync(file, 'utf8')));
-    } catch {
-      // no .gitignore here, or not readable: nothing to honour
-    }
+  /** Loads the ignore files of every folder from the base down to `relDir`, for a scan that starts below the base. */
+  loadAncestors(relDir: string): void {
+    this.load('');
+    if (relDir === '' || relDir.startsWith('..')) return;
+    const parts = relDir.split('/');
+    for (let i = 1; i <= parts.length; i++) this.load(parts.slice(0, i).join('/'));
   }
 
-  ignores(abs: string, isDir: boolean): boolean {
-    const relRoot = path.relative(this.root, abs);
-    if (relRoot === '' || relRoot.startsWith('..') || path.isAbsolute(relRoot)) return false;
+  load(relDir: string): void {
+    if (!this.honour || this.byDir.has(relDir)) return;
+    if (this.floor !== undefined && !(relDir === this.floor || relDir.startsWith(this.floor + '/'))) return;
+    let rules: Ignore | null = null;
+    for (const name of IGNORE_FILES) {
+      try {
+        const text = fs.readFileSync(path.join(this.base, relDir, name), 'utf8');
+        rules = (rules ?? ignore()).add(text);
+      } catch {
+        // no such file here, or not readable: nothing to honour
+      }
+    }
+    this.byDir.set(relDir, rules);
+  }
+
+  ignores(rel: string, isDir: boolean): boolean {
+    if (rel === '' || rel.startsWith('..')) return false;
     const suffix = isDir ? '/' : '';
-    if (this.top.ignores(toSlash(relRoot) + suffix)) return true;
+    if (this.hasTop && this.top.ignores(rel + suffix)) return true;
     if (!this.honour) return false;
-    let ignored = false;
-    for (let dir = path.dirname(abs); ; dir = path.dirname(dir)) {
+    for (let dir = parentOf(rel); ; dir = parentOf(dir)) {
       const rules = this.byDir.get(dir);
       if (rules) {
-        const r = rules.test(toSlash(path.relative(dir, abs)) + suffix);
-        if (r.ignored || r.unignored) {
-          ignored = r.ignored;
-          break; // the deepest file with an opinion decides
-        }
+        const r = rules.test((dir === '' ? rel : rel.slice(dir.length + 1)) + suffix);
+        if (r.ignored || r.unignored) return r.ignored; // the deepest file with an opinion decides
       }
-      if (dir === this.root || dir === path.dirname(dir)) break;
+      if (dir === '') return false;
     }
-    return ignored;
   }
+}
+
+function parentOf(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '' : rel.slice(0, i);
 }

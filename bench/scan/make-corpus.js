@@ -1,0 +1,342 @@
+#!/usr/bin/env node
+// Builds the corpus `npm run bench` scans, into bench/.corpus/scan/ (gitignored):
+// - tree/c<N>/…: real source files copied from the installed npm packages (this project's
+//   node_modules and the global one), copied again and again (each later copy of a JS/TS file gets a
+//   first line of its own) until there are at least 300 MiB and 30,000 files;
+// - fake keys planted in some of those files, in every encoding the detector reads, plus a few
+//   UTF-16 files and binary files that hold keys;
+// - tree/big/huge.js: one 200 MiB file, with keys placed where the scanner's read windows meet
+//   (computed from the scanner's own window constants, so they straddle real window edges);
+// - manifest.json: for every planted key its keySha256, file, line, column and encoding (never the key).
+// Deterministic: fixed seeds, sources taken in sorted order. Needs the build (dist/) for the constants.
+//
+// Usage: node bench/scan/make-corpus.js [--force] [--min-mib 300] [--min-files 30000] [--big-mib 200] [--keys 240]
+
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CORPUS_DIR = path.join(ROOT, 'bench', '.corpus', 'scan');
+export const TREE_DIR = path.join(CORPUS_DIR, 'tree');
+export const MANIFEST = path.join(CORPUS_DIR, 'manifest.json');
+/** Bump when the layout changes, so that run.js rebuilds an old corpus. */
+export const CORPUS_VERSION = 3;
+
+const MiB = 1024 * 1024;
+const MAX_SOURCE_FILE = 2 * MiB;
+const JS_LIKE = /\.(?:[cm]?js|[cm]?ts|jsx|tsx)$/;
+const TEXT_LIKE = /\.(?:[cm]?js|[cm]?ts|jsx|tsx|json|md|markdown|txt|ya?ml|css|html)$/;
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** A small seeded PRNG (mulberry32): the same corpus on every run. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PREFIX = { script: 'mirra_script_', install: 'mirra_install_', test: 'mirra_test_', untyped: 'mirra_' };
+const TYPES = Object.keys(PREFIX);
+
+/** A fake key (same shape and generator as test/support/fake-keys.ts); never issued by Mirra. */
+export function fakeKey(type, length, seed) {
+  const prefix = PREFIX[type];
+  let x = seed >>> 0 || 1;
+  let body = '';
+  for (let i = prefix.length; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    body += (x & 15).toString(16);
+  }
+  if (/^(.{1,8})\1+$/.test(body) || body.startsWith('a1b2c3d4e5f6')) body = 'e' + body.slice(1).replace(/^(.)/, '7');
+  return prefix + body;
+}
+
+const sha256 = (s) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+/** How a planted key is written; `encode` returns the text that stands in the file. */
+export const ENCODINGS = [
+  { name: 'plain', encoding: 'plain', encode: (k) => k },
+  { name: 'base64', encoding: 'base64', encode: (k, r) => Buffer.from(' '.repeat(Math.floor(r() * 3)) + k).toString('base64') },
+  { name: 'base64url', encoding: 'base64', encode: (k, r) => Buffer.from('='.repeat(Math.floor(r() * 3)) + k).toString('base64url') },
+  { name: 'percent', encoding: 'url', encode: (k) => k.replaceAll('_', '%5F') },
+  { name: 'u005f', encoding: 'escape', encode: (k) => k.replaceAll('_', '\\u005f') },
+  { name: 'x5f', encoding: 'escape', encode: (k) => k.replaceAll('_', '\\x5f') },
+];
+
+/** Where the source files come from: installed npm packages. */
+function sourceRoots() {
+  const roots = [
+    { label: 'project', dir: path.join(ROOT, 'node_modules') },
+    { label: 'global', dir: path.resolve(process.execPath, '..', '..', 'lib', 'node_modules') },
+  ];
+  return roots.filter((r) => fs.existsSync(r.dir));
+}
+
+function listSources() {
+  const out = [];
+  for (const { label, dir } of sourceRoots()) {
+    const walk = (d) => {
+      let entries;
+      try {
+        entries = fs.readdirSync(d, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const e of entries) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== '.git' && e.name !== '.corpus') walk(p);
+        } else if (e.isFile()) {
+          const size = fs.statSync(p).size;
+          if (size > 0 && size <= MAX_SOURCE_FILE) out.push({ abs: p, rel: path.join(label, path.relative(dir, p)), size });
+        }
+      }
+    };
+    walk(dir);
+  }
+  return out;
+}
+
+/** Reads (and caches) a source file's lines for filler text. */
+function fillerLines(sources) {
+  const texts = sources.filter((s) => JS_LIKE.test(s.abs) && s.size < 200_000);
+  let fi = 0;
+  let lines = [];
+  let li = 0;
+  return () => {
+    while (li >= lines.length) {
+      const buf = fs.readFileSync(texts[fi++ % texts.length].abs);
+      // Filler is ASCII text lines of at most 1,000 characters, so positions are easy to reason about.
+      lines = buf.includes(0) ? [] : buf.toString('latin1').replace(/[^\x09\x20-\x7e\n]/g, '?').split('\n').filter((l) => l.length <= 1000);
+      li = 0;
+    }
+    return lines[li++] + '\n';
+  };
+}
+
+function copyTree(sources, minBytes, minFiles) {
+  const files = [];
+  let bytes = 0;
+  for (let copy = 0; bytes < minBytes || files.length < minFiles; copy++) {
+    for (const s of sources) {
+      if (bytes >= minBytes && files.length >= minFiles) break;
+      const dest = path.join(TREE_DIR, `c${copy}`, s.rel);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      if (copy > 0 && JS_LIKE.test(s.abs)) {
+        // A variation: each later copy of code starts with a line of its own.
+        const data = Buffer.concat([Buffer.from(`// corpus copy ${copy} of ${s.rel.split(path.sep).join('/')}\n`), fs.readFileSync(s.abs)]);
+        fs.writeFileSync(dest, data);
+        bytes += data.length;
+      } else {
+        fs.copyFileSync(s.abs, dest);
+        bytes += s.size;
+      }
+      files.push({ abs: dest, text: TEXT_LIKE.test(s.abs) });
+    }
+  }
+  return { files, bytes };
+}
+
+const relTree = (abs) => path.relative(TREE_DIR, abs).split(path.sep).join('/');
+
+/** Plants `count` keys, one a file, each on a line of its own at a random line start. */
+function plantInTree(files, count, r, manifest) {
+  const candidates = files.filter((f) => f.text && fs.statSync(f.abs).size < MiB);
+  const chosen = new Set();
+  while (chosen.size < Math.min(count, candidates.length)) chosen.add(Math.floor(r() * candidates.length));
+  let i = 0;
+  for (const index of [...chosen].sort((a, b) => a - b)) {
+    const file = candidates[index].abs;
+    const type = TYPES[i % TYPES.length];
+    const key = fakeKey(type, 64 + Math.floor(r() * 65), 0x5eed0000 + i);
+    const enc = ENCODINGS[i % ENCODINGS.length];
+    const text = fs.readFileSync(file);
+    if (text.includes(0)) continue;
+    // A line start to put the key line before, and that line's number.
+    const newlines = [];
+    for (let p = text.indexOf(10); p >= 0; p = text.indexOf(10, p + 1)) newlines.push(p);
+    const k = Math.floor(r() * (newlines.length + 1));
+    const at = k === 0 ? 0 : newlines[k - 1] + 1;
+    const lead = `const PLANTED_KEY_${i} = "`;
+    const line = `${lead}${enc.encode(key, r)}"; // planted by bench/scan/make-corpus.js\n`;
+    fs.writeFileSync(file, Buffer.concat([text.subarray(0, at), Buffer.from(line), text.subarray(at)]));
+    manifest.push({ keySha256: sha256(key), file: relTree(file), line: k + 1, column: lead.length + 1, encoding: enc.encoding, how: enc.name });
+    i++;
+  }
+}
+
+/** A few files in other forms: UTF-16 text (LE with a BOM, BE without, CRLF) and binary blobs. */
+function plantSpecialFiles(r, manifest) {
+  const dir = path.join(TREE_DIR, 'planted');
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 6; i++) {
+    const key = fakeKey(TYPES[i % 4], 64 + i * 10, 0xf16f0000 + i);
+    const lines = ['# settings exported from a Windows tool', 'region = eu-west', `api_key = ${key}`, 'retries = 3', ''];
+    const le = i % 2 === 0;
+    let buf = Buffer.from(lines.join('\r\n'), 'utf16le');
+    if (!le) buf = buf.swap16();
+    if (le) buf = Buffer.concat([Buffer.from([0xff, 0xfe]), buf]);
+    const file = path.join(dir, `settings-${i}.${le ? 'utf16le' : 'utf16be'}.ini`);
+    fs.writeFileSync(file, buf);
+    manifest.push({ keySha256: sha256(key), file: relTree(file), line: 3, column: 11, encoding: 'utf16', how: le ? 'utf16le-bom-crlf' : 'utf16be-crlf' });
+  }
+  for (let i = 0; i < 4; i++) {
+    const key = fakeKey(TYPES[(i + 1) % 4], 70 + i * 12, 0xb10b0000 + i);
+    const noise = Buffer.alloc(64 * 1024);
+    for (let j = 0; j < noise.length; j++) noise[j] = Math.floor(r() * 256);
+    const at = 20_000 + i * 1000;
+    noise.fill(0, at - 8, at);
+    const file = path.join(dir, `blob-${i}.bin`);
+    fs.writeFileSync(file, Buffer.concat([noise.subarray(0, at), Buffer.from(key), Buffer.alloc(8), noise.subarray(at)]));
+    manifest.push({ keySha256: sha256(key), file: relTree(file), line: null, column: null, encoding: 'plain', how: 'binary' });
+  }
+}
+
+/**
+ * The 200 MiB file. It is written line by line while following the scanner's windows: before each
+ * window's end it places a key just before where the next window will start (the last line start
+ * in the overlap, or, on a line with no newline in the overlap, the last delimiter), and a 128-char
+ * key that starts 100 bytes before the window's end and so runs across it.
+ */
+async function writeBigFile(sources, bigBytes, manifest) {
+  const { READ_WINDOW_BYTES } = await import(pathToFileURL(path.join(ROOT, 'dist/src/sources/files.js')).href);
+  const { WINDOW_EDGE_MARGIN, WINDOW_OVERLAP } = await import(pathToFileURL(path.join(ROOT, 'dist/src/sources/content-scan.js')).href);
+  const W = READ_WINDOW_BYTES;
+  const file = path.join(TREE_DIR, 'big', 'huge.js');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'w');
+  const nextLine = fillerLines(sources);
+  let pos = 0;
+  let line = 1; // the line `pos` is on
+  let column = 1; // the column `pos` is at (all text here is ASCII)
+  let pending = [];
+  let pendingBytes = 0;
+  const write = (s) => {
+    pending.push(s);
+    pendingBytes += s.length;
+    pos += s.length;
+    const nl = s.lastIndexOf('\n');
+    if (nl >= 0) {
+      for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) line++;
+      column = s.length - nl;
+    } else column += s.length;
+    if (pendingBytes >= MiB) flush();
+  };
+  const flush = () => {
+    fs.writeSync(fd, pending.join(''), null, 'latin1');
+    pending = [];
+    pendingBytes = 0;
+  };
+  let n = 0;
+  const plant = (lead, type, length, enc, how) => {
+    const key = fakeKey(type, length, 0xb1600000 + n++);
+    write(lead);
+    manifest.push({ keySha256: sha256(key), file: relTree(file), line, column, encoding: enc.encoding, how });
+    write(enc.encode(key, () => 0));
+  };
+  const fillTo = (target) => {
+    // Whole filler lines up to `target`, then one comment line that ends exactly there.
+    for (;;) {
+      const l = nextLine();
+      if (pos + l.length > target - 4) break;
+      write(l);
+    }
+    write('//' + 'p'.repeat(target - pos - 3) + '\n');
+  };
+  const words = (len) => {
+    let s = '';
+    while (s.length < len) s += 'lorem ipsum dolor sit amet, ';
+    return s.slice(0, len);
+  };
+
+  let start = 0; // where the scanner's current window starts
+  for (let w = 0; start + W + 16 * 1024 < bigBytes; w++) {
+    const end = start + W;
+    const enc = ENCODINGS[w % ENCODINGS.length];
+    if (w % 2 === 0) {
+      // The overlap has a line start: the key line ends it, and the next window starts after it.
+      fillTo(end - 3000);
+      plant(`const EDGE_LINE_${w} = "`, TYPES[w % 4], 64 + (w % 65), enc, `edge-line-${enc.name}`);
+      write('";\n');
+      const next = pos;
+      write('// ' + words(end - 100 - pos - 4) + ' ');
+      plant('', 'script', 128, ENCODINGS[0], 'across-window-end');
+      write(' ' + words(200) + '\n');
+      start = next;
+    } else {
+      // A line longer than the overlap: the window is cut after the last delimiter before the margin.
+      fillTo(end - 9000);
+      write('const longLine = [' + words(end - WINDOW_EDGE_MARGIN - 700 - pos - 19) + ' ');
+      plant('', TYPES[(w + 1) % 4], 64 + (w % 65), ENCODINGS[0], 'before-cut-on-long-line');
+      write(' ');
+      const next = pos;
+      if (next < end - WINDOW_OVERLAP) throw new Error('corpus layout does not fit the scanner window');
+      write('q'.repeat(end - 100 - pos - 1) + ' ');
+      plant('', 'install', 128, ENCODINGS[0], 'across-window-end-long-line');
+      write(' ' + words(300) + '];\n');
+      start = next;
+    }
+  }
+  while (pos < bigBytes) {
+    const l = nextLine();
+    write(pos + l.length <= bigBytes ? l : l.slice(0, bigBytes - pos));
+  }
+  flush();
+  fs.closeSync(fd);
+  return pos;
+}
+
+export async function makeCorpus({ minBytes = 300 * MiB, minFiles = 30_000, bigBytes = 200 * MiB, keys = 240 } = {}) {
+  const started = Date.now();
+  fs.rmSync(CORPUS_DIR, { recursive: true, force: true });
+  fs.mkdirSync(TREE_DIR, { recursive: true });
+  const sources = listSources();
+  if (sources.length === 0) throw new Error('no installed npm packages to copy from: run `npm ci` first');
+  const { files, bytes } = copyTree(sources, minBytes, minFiles);
+  const manifest = [];
+  const r = prng(20240611);
+  plantInTree(files, keys, r, manifest);
+  plantSpecialFiles(r, manifest);
+  const big = await writeBigFile(sources, bigBytes, manifest);
+  const summary = {
+    version: CORPUS_VERSION,
+    treeFiles: files.length + 10 + 1,
+    treeBytes: bytes,
+    bigFileBytes: big,
+    keys: manifest,
+  };
+  fs.writeFileSync(MANIFEST, JSON.stringify(summary, null, 1));
+  console.log(
+    `corpus: ${summary.treeFiles} files, ${(bytes / MiB).toFixed(0)} MiB of copied code + a ${(big / MiB).toFixed(0)} MiB file, ` +
+      `${manifest.length} planted keys, in ${((Date.now() - started) / 1000).toFixed(1)} s (${path.relative(ROOT, CORPUS_DIR)})`,
+  );
+  return summary;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (!process.argv.includes('--force') && fs.existsSync(MANIFEST)) {
+    console.log(`corpus already there (${path.relative(ROOT, CORPUS_DIR)}); --force to rebuild`);
+  } else {
+    await makeCorpus({
+      minBytes: option('min-mib', 300) * MiB,
+      minFiles: option('min-files', 30_000),
+      bigBytes: option('big-mib', 200) * MiB,
+      keys: option('keys', 240),
+    });
+  }
+}

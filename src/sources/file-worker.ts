@@ -1,0 +1,207 @@
+// Reading and scanning one file, and the worker thread that does it for a share of a big walk.
+// Kept apart from files.ts so that a worker loads only the detector, not the walker.
+//
+// The walk sends the files it finds to the workers as it goes (one packed string per batch, on a
+// MessageChannel read with receiveMessageOnPort); every thread takes batches from one shared counter
+// (Atomics), so all stay busy until the list is done, whatever the file sizes. Results go back by
+// index, so the report's order is the walk's order however the work was split.
+
+import fs from 'node:fs';
+import { isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { allocateReadBuffer } from '../detector/index.js';
+import { SECRET, type Finding } from '../finding.js';
+import { findingsInChunks, findingsInContent, type FindingFilterOptions } from './content-scan.js';
+
+/** Files are read through one reused buffer of this size (one per thread); bigger files are read in windows. */
+export const READ_WINDOW_BYTES = 8 * 1024 * 1024;
+
+/** How many files a thread takes from the shared list at a time. */
+const BATCH = 32;
+
+export interface FileJob {
+  abs: string;
+  rel: string;
+}
+
+export type FileOutcome = { findings: Finding[]; bytes: number } | { error: string };
+
+/** Reads `abs` through `window` and returns its findings (`rel` names it in them), or why it could not be read. */
+export function scanFileAt(abs: string, rel: string, window: Buffer, options: FindingFilterOptions): FileOutcome {
+  let fd: number;
+  try {
+    fd = fs.openSync(abs, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && rel.includes('\ufffd')) {
+      // The name was not valid UTF-8, so the name we were given cannot open it.
+      return { error: 'file name is not valid UTF-8; it cannot be opened by that name (scan it with `-` on standard input)' };
+    }
+    return { error: describe(e) };
+  }
+  try {
+    const meta = { file: rel, source: 'file' as const, commit: null, place: 'working-tree' as const };
+    // One read tells a small file (the common case: no stat needed) from one that needs windows.
+    const n = readFull(fd, window, 0);
+    if (n < window.length) return { findings: findingsInContent(window.subarray(0, n), meta, options), bytes: n };
+    let bytes = 0;
+    const findings = findingsInChunks(
+      (buf, offset) => {
+        const got = fs.readSync(fd, buf, 0, buf.length, offset);
+        bytes = Math.max(bytes, offset + got);
+        return got;
+      },
+      window,
+      meta,
+      options,
+    );
+    return { findings, bytes };
+  } catch (e) {
+    return { error: describe(e) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Fills `buf` from the file. A short read whose length is not a whole number of pages is the end of
+ * the file (no second read just to see 0); a page-sized short read (which some network file systems
+ * give) is followed by another.
+ */
+function readFull(fd: number, buf: Buffer, position: number): number {
+  let total = 0;
+  for (;;) {
+    const n = fs.readSync(fd, buf, total, buf.length - total, position + total);
+    total += n;
+    if (n === 0 || total === buf.length || n % 4096 !== 0) return total;
+  }
+}
+
+export function describe(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'file vanished or its name cannot be opened';
+    case 'EISDIR':
+      return 'is a folder';
+    default:
+      return err.code ? `cannot read (${err.code})` : 'cannot read';
+  }
+}
+
+/** Slots of the Int32Array over the shared buffer that main thread and workers coordinate with. */
+export const SHARED = {
+  /** The next job index to take (each thread adds BATCH to take a batch). */
+  claim: 0,
+  /** How many jobs there are in all: -1 while the walk is still finding them. */
+  total: 1,
+  /** How many jobs have been sent to the workers so far. */
+  published: 2,
+  /** Bumped (and notified) whenever jobs are sent or the walk ends; workers wait on it. */
+  epoch: 3,
+  /** From here on, one flag a worker: set before it first takes a batch (until then it owes no report). */
+  workerStarted: 4,
+} as const;
+
+/**
+ * Scans jobs, taking batches from the shared claim counter until the list is done. `jobsUpTo(n)`
+ * makes sure jobs below `n` are known (a worker may have to wait for the walk to find them) and
+ * returns how many there are in all, or -1 while the walk goes on.
+ */
+export function scanSharedJobs(
+  jobs: readonly FileJob[],
+  shared: Int32Array,
+  window: Buffer,
+  options: FindingFilterOptions,
+  onOutcome: (index: number, outcome: FileOutcome) => void,
+  jobsUpTo: (n: number) => number = () => jobs.length,
+): void {
+  for (;;) {
+    const start = Atomics.add(shared, SHARED.claim, BATCH);
+    const total = jobsUpTo(start + BATCH);
+    const end = Math.min(jobs.length, start + BATCH);
+    if (start >= end && total >= 0) return;
+    for (let i = start; i < end; i++) onOutcome(i, scanFileAt(jobs[i].abs, jobs[i].rel, window, options));
+  }
+}
+
+/** Jobs travel as one string (`abs NUL rel NUL …`): one copy instead of an object per file. */
+export function packJobs(jobs: readonly FileJob[], from: number, to: number): string {
+  const parts: string[] = [];
+  for (let i = from; i < to; i++) parts.push(jobs[i].abs, jobs[i].rel);
+  return parts.join('\0');
+}
+
+function unpackJobs(packed: string, into: FileJob[]): void {
+  const parts = packed.split('\0');
+  for (let i = 0; i + 1 < parts.length; i += 2) into.push({ abs: parts[i], rel: parts[i + 1] });
+}
+
+/** What a worker sends back: outcomes worth reporting (findings or errors), with each key beside its finding. */
+export interface WorkerReport {
+  outcomes: Array<{ index: number; error?: string; bytes: number; findings: Array<Omit<Finding, typeof SECRET> & { key: string }> }>;
+  /** How many files were read without findings or errors, and their bytes. */
+  quietFiles: number;
+  quietBytes: number;
+}
+
+/** The first message a worker gets: the port jobs arrive on, the shared counters, the options. */
+export interface WorkerStart {
+  port: MessagePort;
+  shared: SharedArrayBuffer;
+  /** This worker's flag in `shared`. */
+  slot: number;
+  options: FindingFilterOptions;
+}
+
+/** Puts each key back under its symbol (structured clone drops symbol-keyed fields). */
+export function findingFromWorker(f: Omit<Finding, typeof SECRET> & { key: string }): Finding {
+  const { key, ...rest } = f;
+  return { ...rest, [SECRET]: key };
+}
+
+export const WORKER_MARK = 'mirra-scan:file-worker';
+
+if (!isMainThread && parentPort && workerData === WORKER_MARK) {
+  const parent = parentPort;
+  parent.once('message', ({ port, shared: sharedBuffer, slot, options }: WorkerStart) => {
+    const shared = new Int32Array(sharedBuffer);
+    Atomics.store(shared, slot, 1);
+    const jobs: FileJob[] = [];
+    const pull = () => {
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) unpackJobs(m.message as string, jobs);
+    };
+    // Waits (without spinning) until the walk has sent jobs below `n`, or has ended and all of its jobs are here.
+    const jobsUpTo = (n: number): number => {
+      for (;;) {
+        const epoch = Atomics.load(shared, SHARED.epoch);
+        pull();
+        const total = Atomics.load(shared, SHARED.total);
+        if (total >= 0 && jobs.length >= total) return total;
+        if (total < 0 && jobs.length >= n) return -1;
+        Atomics.wait(shared, SHARED.epoch, epoch, 200);
+      }
+    };
+    const window = allocateReadBuffer(READ_WINDOW_BYTES);
+    const report: WorkerReport = { outcomes: [], quietFiles: 0, quietBytes: 0 };
+    scanSharedJobs(
+      jobs,
+      shared,
+      window,
+      options,
+      (index, outcome) => {
+        if ('error' in outcome) report.outcomes.push({ index, error: outcome.error, bytes: 0, findings: [] });
+        else if (outcome.findings.length > 0) {
+          report.outcomes.push({ index, bytes: outcome.bytes, findings: outcome.findings.map((f) => ({ ...f, key: f[SECRET] })) });
+        } else {
+          report.quietFiles++;
+          report.quietBytes += outcome.bytes;
+        }
+      },
+      jobsUpTo,
+    );
+    port.close();
+    parent.postMessage(report);
+  });
+}

@@ -1,0 +1,129 @@
+// The boundary rules (docs/detector.md, "Boundary rules"): what may stand before and after a key,
+// how long it may be, which letters count, and the fast path.
+
+import { describe, expect, it } from 'vitest';
+import { detectKeys, hasKeyTrace, MAX_KEY_LENGTH, MIN_KEY_LENGTH, redactKey, scanContent, type Rejection } from '../../src/detector/index.js';
+import type { KeyType } from '../../src/finding.js';
+import { fakeKey } from '../support/fake-keys.js';
+
+const KEY = fakeKey('install', 90, 201);
+
+function verdict(text: string): { keys: string[]; rejectedBy: string[] } {
+  const rejections: Rejection[] = [];
+  const keys = detectKeys(text, { rejections }).map((m) => m.key);
+  return { keys, rejectedBy: rejections.map((r) => r.filter) };
+}
+
+describe('before the key', () => {
+  it.each(['x', 'Z', '9', '_', 'MY_'])('a word character glued before `mirra_` (%s) makes it part of an identifier', (glue) => {
+    expect(verdict(`const k = ${glue}${KEY};`)).toEqual({ keys: [], rejectedBy: ['glued-before'] });
+  });
+
+  it.each(['\\n', '\\t', '\\r', '%22', '%0A', '\\x22', '\\u0022'])('the last letter of an escape (%s) does not glue', (escape) => {
+    expect(verdict(`"${escape}${KEY}"`)).toEqual({ keys: [KEY], rejectedBy: [] });
+  });
+
+  it.each([' ', '"', "'", '`', '=', ':', '(', '[', '{', '/', '-', '.', '\n', '\t', '>', ','])('`%s` before the key is a boundary', (before) => {
+    expect(verdict(`${before}${KEY}`).keys).toEqual([KEY]);
+  });
+
+  it('the start of the text is a boundary', () => {
+    expect(verdict(KEY).keys).toEqual([KEY]);
+  });
+});
+
+describe('after the key', () => {
+  it.each(['g', 'Z', '_', '_cache'])('a letter or `_` right after the hex (%s): an identifier, not a key', (glue) => {
+    expect(verdict(`${KEY}${glue}`)).toEqual({ keys: [], rejectedBy: ['glued-after'] });
+  });
+
+  it.each(['"', "'", ' ', ';', ',', ')', '.', '-', '\n', '\r\n', '&', '#', '*', '...'])('`%s` after the key ends it', (after) => {
+    expect(verdict(`${KEY}${after}`).keys).toEqual([KEY]);
+  });
+
+  it('a whole key in Markdown bold or followed by an ellipsis is still a key', () => {
+    expect(verdict(`Your key: **${KEY}**`).keys).toEqual([KEY]);
+    expect(verdict(`it is ${KEY}...`).keys).toEqual([KEY]);
+  });
+});
+
+describe('length', () => {
+  it(`${MIN_KEY_LENGTH} to ${MAX_KEY_LENGTH} characters in all, for every prefix`, () => {
+    const types: KeyType[] = ['script', 'install', 'test', 'untyped'];
+    for (const type of types) {
+      for (const length of [MIN_KEY_LENGTH, 100, MAX_KEY_LENGTH]) {
+        const key = fakeKey(type, length, length);
+        const m = detectKeys(` ${key} `);
+        expect(m.map((x) => [x.key, x.keyType])).toEqual([[key, type]]);
+      }
+    }
+  });
+
+  it('one character short: too short (a truncated key, as docs show them)', () => {
+    const key = fakeKey('script', MIN_KEY_LENGTH, 7).slice(0, -1);
+    expect(verdict(` ${key} `)).toEqual({ keys: [], rejectedBy: ['too-short'] });
+  });
+
+  it('hex running past 128 characters: too long (a hash chain or a blob, not a key)', () => {
+    const key = fakeKey('untyped', MAX_KEY_LENGTH, 8);
+    expect(verdict(` ${key}a `)).toEqual({ keys: [], rejectedBy: ['too-long'] });
+  });
+});
+
+describe('letters', () => {
+  it('upper-case hex is hex: the key is found and kept as written', () => {
+    const key = 'mirra_script_' + fakeKey('script', 80, 9).slice(13).toUpperCase();
+    expect(verdict(`k="${key}"`).keys).toEqual([key]);
+  });
+
+  it('the prefix must be lower-case `mirra_`: `MIRRA_…` is an environment variable name, not a key', () => {
+    const upper = fakeKey('script', 80, 10).toUpperCase();
+    expect(verdict(`${upper}=1`)).toEqual({ keys: [], rejectedBy: [] });
+    expect(verdict('mirra_SCRIPT_' + fakeKey('script', 80, 10).slice(13))).toEqual({ keys: [], rejectedBy: ['identifier'] });
+  });
+
+  it.each(['MIRRA_API_KEY', 'mirra_client', 'mirra_script_id', 'process.env.mirra_install_dir'])('a name: %s', (name) => {
+    expect(verdict(`const x = ${name};`).keys).toEqual([]);
+  });
+});
+
+describe('redaction', () => {
+  const PREFIX: Record<KeyType, string> = { script: 'mirra_script_', install: 'mirra_install_', test: 'mirra_test_', untyped: 'mirra_' };
+  it.each(Object.keys(PREFIX) as KeyType[])('%s: the prefix, the first and last four of the body', (type) => {
+    const key = fakeKey(type, 96, 11);
+    const body = key.slice(PREFIX[type].length);
+    expect(redactKey(key)).toBe(`${PREFIX[type]}${body.slice(0, 4)}…${body.slice(-4)}`);
+  });
+});
+
+describe('mirra-scan:allow', () => {
+  it('on the same line allows that finding; on another line it does not', () => {
+    const text = `a = '${KEY}' // mirra-scan:allow test fixture\n// mirra-scan:allow\nb = '${fakeKey('test', 70, 12)}'\n`;
+    expect(scanContent(text).map((k) => [k.line, k.inlineAllowed])).toEqual([
+      [1, true],
+      [3, false],
+    ]);
+  });
+});
+
+describe('the fast path', () => {
+  it('text without `mirra` or an encoded form of it has no trace', () => {
+    expect(hasKeyTrace('const x = process.env.MIRRA_API_KEY; // no key here')).toBe(false);
+    expect(hasKeyTrace(Buffer.from('plain text, 100% ascii \\u005f'))).toBe(false);
+  });
+
+  it.each([
+    ['plain', KEY],
+    ['percent', KEY.replaceAll('_', '%5F')],
+    ['escape', KEY.replaceAll('_', '\\u005f')],
+    ['base64 (3 alignments)', ['', ' ', '  '].map((p) => Buffer.from(p + KEY).toString('base64')).join(' ')],
+  ])('%s has a trace', (_name, text) => {
+    expect(hasKeyTrace(text)).toBe(true);
+    expect(hasKeyTrace(Buffer.from(text))).toBe(true);
+  });
+
+  it('UTF-16 has a trace in bytes, little- and big-endian', () => {
+    expect(hasKeyTrace(Buffer.from(KEY, 'utf16le'))).toBe(true);
+    expect(hasKeyTrace(Buffer.from(KEY, 'utf16le').swap16())).toBe(true);
+  });
+});
