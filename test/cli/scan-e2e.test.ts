@@ -18,6 +18,13 @@ const CLI = path.join(root, 'dist/src/cli/main.js');
 const DEMO = 'fixtures/demo-app';
 const IS_ROOT = process.getuid?.() === 0;
 const NOBODY = 65534;
+/**
+ * Root reads everything, so permission errors need an unprivileged run. A user namespace drops the
+ * privilege and still lets the process read this checkout (owned by the same user, wherever CI put
+ * it); where namespaces are off, fall back to running as `nobody`.
+ */
+const USERNS = IS_ROOT && spawnSync('unshare', ['--user', 'true']).status === 0;
+const UNPRIVILEGED = IS_ROOT ? (USERNS ? { userns: true } : { uid: NOBODY }) : {};
 
 interface Expected {
   file: string;
@@ -49,9 +56,10 @@ interface Run extends SpawnSyncReturns<string> {
 }
 
 /** Runs the built CLI; unless `--reveal` is among the arguments, no full key may be in what it prints. */
-function run(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string | undefined>; uid?: number } = {}): Run {
+function run(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string | undefined>; uid?: number; userns?: boolean } = {}): Run {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, MIRRA_SCAN_THREADS: undefined, ...opts.env };
-  const r = spawnSync(process.execPath, [CLI, ...args], {
+  const [command, argv] = opts.userns ? ['unshare', ['--user', process.execPath, CLI, ...args]] : [process.execPath, [CLI, ...args]];
+  const r = spawnSync(command, argv, {
     cwd: opts.cwd ?? root,
     input: opts.input,
     env: env as NodeJS.ProcessEnv,
@@ -353,7 +361,7 @@ describe('odd trees: errors are listed and the scan goes on', () => {
 
   it('unreadable files and folders, broken links, names that are not UTF-8: under errors; links are not followed', () => {
     // As root nothing is unreadable: run as an unprivileged user then.
-    const r = run(['scan', '.', '--format', 'json'], { cwd: edge, ...(IS_ROOT ? { uid: NOBODY } : {}) });
+    const r = run(['scan', '.', '--format', 'json'], { cwd: edge, ...UNPRIVILEGED });
     expect(r.status, r.stderr).toBe(1);
     const report = r.json();
     expect(report.findings.map((f) => f.file).sort()).toEqual(['big.log', 'esc\x1b[2Jred.js', 'folder\nwith newline/inner.js', 'image.bin', 'name with spaces.js', 'new\nline.js', 'ok.js']);
@@ -378,7 +386,7 @@ describe('odd trees: errors are listed and the scan goes on', () => {
   });
 
   it('a named file that cannot be read: exit 2', () => {
-    const r = run(['scan', 'locked.txt'], { cwd: edge, ...(IS_ROOT ? { uid: NOBODY } : {}) });
+    const r = run(['scan', 'locked.txt'], { cwd: edge, ...UNPRIVILEGED });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/cannot read "locked.txt": permission denied/);
   });
