@@ -4,12 +4,9 @@
 // already scanned in the commit that added them. A key added then removed is found in the commit
 // that added it, with its sha, author and date.
 
-import fs from 'node:fs';
-import path from 'node:path';
-import ignore from 'ignore';
 import type { FindingPlace, ScanResult } from '../finding.js';
 import type { FindingFilterOptions } from './content-scan.js';
-import { SCAN_IGNORE_FILE, findRoot } from './files.js';
+import { dropIgnoredPaths } from './ignored-paths.js';
 import { COMMIT_FORMAT, type CommitHeader } from './git-patch.js';
 import { PATCH_ARGS, gitArgs, scanGitPatch, streamGit } from './git-scan.js';
 
@@ -80,26 +77,3 @@ async function unpushedCommits(cwd: string, revisions: string[]): Promise<Set<st
   return set;
 }
 
-/** Findings in paths the config or `.mirrascanignore` leaves out are dropped (as `scan` never reads them). */
-function dropIgnoredPaths(result: ScanResult, options: CommitScanOptions): ScanResult {
-  const patterns = [...(options.ignorePaths ?? [])];
-  if (options.honourIgnoreFile !== false) {
-    try {
-      patterns.push(fs.readFileSync(path.join(findRoot(options.cwd), SCAN_IGNORE_FILE), 'utf8'));
-    } catch {
-      // no ignore file
-    }
-  }
-  if (patterns.length === 0) return result;
-  const rules = ignore().add(patterns);
-  const ignored = (file: string) => {
-    try {
-      return file !== '' && rules.ignores(file);
-    } catch {
-      return false; // a path `ignore` cannot judge (absolute, `..`) is kept
-    }
-  };
-  result.findings = result.findings.filter((f) => !ignored(f.file));
-  result.errors = result.errors.filter((e) => !ignored(e.file));
-  return result;
-}

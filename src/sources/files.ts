@@ -13,6 +13,8 @@ import ignore, { type Ignore } from 'ignore';
 import { allocateReadBuffer } from '../detector/index.js';
 import { UsageError } from '../errors.js';
 import type { Finding, ScanError, ScanResult } from '../finding.js';
+import { SCAN_IGNORE_FILE } from './ignored-paths.js';
+import { findRoot } from './repo-root.js';
 import { findingsInContent, type FindingFilterOptions } from './content-scan.js';
 import {
   READ_WINDOW_BYTES,
@@ -28,8 +30,8 @@ import {
 } from './file-worker.js';
 
 export { READ_WINDOW_BYTES } from './file-worker.js';
+export { findRoot, SCAN_IGNORE_FILE };
 
-export const SCAN_IGNORE_FILE = '.mirrascanignore';
 
 /** The ignore files honoured in every folder (gitignore syntax, relative to their folder). */
 const IGNORE_FILES = ['.gitignore', SCAN_IGNORE_FILE];
@@ -57,10 +59,6 @@ export interface FileScanOptions extends FindingFilterOptions {
    */
   threads?: number;
 }
-
-import { findRoot } from './repo-root.js';
-
-export { findRoot };
 
 const toSlash = path.sep === '/' ? (p: string) => p : (p: string) => p.split(path.sep).join('/');
 

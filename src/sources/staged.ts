@@ -7,11 +7,10 @@
 // first parent, so the diff is what the commit brings into this branch: a key merged in from another
 // branch is reported even though that branch's history already has it (it would enter this branch).
 
-import fs from 'node:fs';
-import path from 'node:path';
 import type { ScanResult } from '../finding.js';
 import type { FindingFilterOptions } from './content-scan.js';
 import { PATCH_ARGS, scanGitPatch, streamGit } from './git-scan.js';
+import { dropIgnoredPaths } from './ignored-paths.js';
 
 export interface StagedScanOptions extends FindingFilterOptions {
   /** Any folder inside the repository; paths in findings are relative to its root. */
@@ -37,7 +36,7 @@ export async function scanStaged(options: StagedScanOptions): Promise<ScanResult
       placeFor: () => 'staged',
       inlineAllow: options.inlineAllow,
     });
-    return await dropIgnoredPaths(result, options.cwd, options.ignorePaths ?? []);
+    return dropIgnoredPaths(result, { cwd: options.cwd, ignorePaths: options.ignorePaths });
   } catch (e) {
     // Outside a repository `git diff` falls back to comparing files and only says `unknown option
     // cached`; ask git why it failed (on this path only, so a commit pays for no extra process).
@@ -46,31 +45,3 @@ export async function scanStaged(options: StagedScanOptions): Promise<ScanResult
   }
 }
 
-/**
- * Findings in paths the config or `.mirrascanignore` leaves out are dropped, as `scan` never reads
- * them and `diff`/`history` drop them (the same rule as in commits.ts; the two should share one helper).
- * The matcher and the file source are loaded only when there is something to drop: most commits have
- * no finding, and every module loaded is time added to each of them.
- */
-async function dropIgnoredPaths(result: ScanResult, cwd: string, ignorePaths: string[]): Promise<ScanResult> {
-  if (result.findings.length === 0 && result.errors.length === 0) return result;
-  const [{ default: ignore }, { SCAN_IGNORE_FILE, findRoot }] = await Promise.all([import('ignore'), import('./files.js')]);
-  const patterns = [...ignorePaths];
-  try {
-    patterns.push(fs.readFileSync(path.join(findRoot(cwd), SCAN_IGNORE_FILE), 'utf8'));
-  } catch {
-    // no ignore file
-  }
-  if (patterns.length === 0) return result;
-  const rules = ignore().add(patterns);
-  const ignored = (file: string) => {
-    try {
-      return file !== '' && rules.ignores(file);
-    } catch {
-      return false; // a path `ignore` cannot judge is kept
-    }
-  };
-  result.findings = result.findings.filter((f) => !ignored(f.file));
-  result.errors = result.errors.filter((e) => !ignored(e.file));
-  return result;
-}

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_BASELINE_FILE, baselineFromFindings, writeBaseline } from '../../baseline/index.js';
 import { applyAllowedKeys, inlineAllowFor, loadConfig } from '../../config/index.js';
-import { findRoot, scanFiles } from '../../sources/files.js';
+import { scanFiles } from '../../sources/files.js';
+import { findRoot } from '../../sources/repo-root.js';
 import { scanHistory } from '../../sources/commits.js';
 
 interface BaselineOptions {
