@@ -13,28 +13,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fakeKey } from './fake-keys.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DEMO_DIR = path.join(ROOT, 'fixtures', 'demo-app');
 export const EXPECTED_FILE = path.join(ROOT, 'fixtures', 'demo-app.expected.json');
-
-const PREFIX = { script: 'mirra_script_', install: 'mirra_install_', test: 'mirra_test_', untyped: 'mirra_' };
-
-/** A fake key (test/support/fake-keys.ts's `fakeKey(type, length, seed)`, line for line). */
-export function fakeKey(type, length, seed) {
-  const prefix = PREFIX[type];
-  let x = seed >>> 0 || 1;
-  let body = '';
-  for (let i = 0; i < length - prefix.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    body += (x & 15).toString(16);
-  }
-  if (/^(.{1,8})\1+$/.test(body) || body.startsWith('a1b2c3d4e5f6')) body = 'e' + body.slice(1).replace(/^(.)/, '7');
-  return prefix + body;
-}
 
 /** The planted keys: what kind, how long, from which seed. Tests import this to make them again. */
 export const DEMO_KEYS = {

@@ -12,35 +12,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectKeys } from '../dist/src/detector/index.js';
+import { fakeKey } from './fake-keys.js';
 
 const root = fileURLToPath(new URL('../fixtures/eslint/', import.meta.url));
 
-const PREFIX = { script: 'mirra_script_', install: 'mirra_install_', test: 'mirra_test_', untyped: 'mirra_' };
-
-/** A fake key: the type's prefix and hex from a xorshift generator seeded with `seed`. */
-function fakeKey(type, length, seed) {
-  let x = seed >>> 0 || 1;
-  let body = '';
-  while (PREFIX[type].length + body.length < length) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    body += (x & 15).toString(16);
-  }
-  const key = PREFIX[type] + body;
+/** A fake key from the shared generator, checked against the built detector. */
+function checkedKey(type, length, seed) {
+  const key = fakeKey(type, length, seed);
   const found = detectKeys(`"${key}"`);
   if (found.length !== 1 || found[0].key !== key) throw new Error(`seed ${seed} makes a key the detector rejects; pick another`);
   return key;
 }
 
-const S1 = fakeKey('script', 77, 301);
-const S2 = fakeKey('script', 72, 302);
-const I1 = fakeKey('install', 80, 303);
-const I2 = fakeKey('install', 90, 304);
-const T1 = fakeKey('test', 70, 305);
-const U1 = fakeKey('untyped', 64, 306);
-const U2 = fakeKey('untyped', 100, 307);
+const S1 = checkedKey('script', 77, 301);
+const S2 = checkedKey('script', 72, 302);
+const I1 = checkedKey('install', 80, 303);
+const I2 = checkedKey('install', 90, 304);
+const T1 = checkedKey('test', 70, 305);
+const U1 = checkedKey('untyped', 64, 306);
+const U2 = checkedKey('untyped', 100, 307);
 const body = (key) => key.slice(key.indexOf('_', 6) + 1 || 6);
 const untypedBody = (key) => key.slice('mirra_'.length);
 

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fakeKey, KEY_PREFIX as PREFIX } from '../../scripts/fake-keys.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CORPUS_DIR = path.join(ROOT, 'bench', '.corpus', 'scan');
@@ -46,24 +47,8 @@ function prng(seed) {
   };
 }
 
-const PREFIX = { script: 'mirra_script_', install: 'mirra_install_', test: 'mirra_test_', untyped: 'mirra_' };
 const TYPES = Object.keys(PREFIX);
 
-/** A fake key (same shape and generator as test/support/fake-keys.ts); never issued by Mirra. */
-export function fakeKey(type, length, seed) {
-  const prefix = PREFIX[type];
-  let x = seed >>> 0 || 1;
-  let body = '';
-  for (let i = prefix.length; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    body += (x & 15).toString(16);
-  }
-  if (/^(.{1,8})\1+$/.test(body) || body.startsWith('a1b2c3d4e5f6')) body = 'e' + body.slice(1).replace(/^(.)/, '7');
-  return prefix + body;
-}
 
 const sha256 = (s) => createHash('sha256').update(s, 'utf8').digest('hex');
 
