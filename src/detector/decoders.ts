@@ -26,21 +26,24 @@ function readHex(s: string, from: number, n: number): number {
   return v;
 }
 
-/** `mirra%5F…`: percent-escapes and the characters a URL leaves alone. */
-export function decodePercent(s: string, from: number): Decoded {
+/** The escape at `s[at]`: the character it stands for and how many raw characters it takes, or null. */
+type EscapeReader = (s: string, at: number) => { value: number; length: number } | null;
+
+/** A run of plain characters and escapes from `from`, decoded, as far as a key could reach. */
+function decodeRun(s: string, from: number, escapeCode: number, readEscape: EscapeReader, isPlain: (c: number) => boolean): Decoded {
   const out: string[] = [];
   const rawStart: number[] = [];
   let i = from;
   const limit = Math.min(s.length, from + MAX_ENCODED_KEY_LENGTH);
   while (i < limit) {
     const c = s.charCodeAt(i);
-    if (c === 37 /* % */) {
-      const v = readHex(s, i + 1, 2);
-      if (v < 0) break;
-      out.push(String.fromCharCode(v));
+    if (c === escapeCode) {
+      const escape = readEscape(s, i);
+      if (!escape) break;
+      out.push(String.fromCharCode(escape.value));
       rawStart.push(i);
-      i += 3;
-    } else if (isAlnum(c) || c === 95 || c === 45 || c === 46 || c === 126) {
+      i += escape.length;
+    } else if (isPlain(c)) {
       out.push(s[i]);
       rawStart.push(i);
       i += 1;
@@ -50,43 +53,44 @@ export function decodePercent(s: string, from: number): Decoded {
   return { text: out.join(''), rawStart };
 }
 
+const readPercentEscape: EscapeReader = (s, at) => {
+  const v = readHex(s, at + 1, 2);
+  return v < 0 ? null : { value: v, length: 3 };
+};
+
+/** `\xHH`, `\uHHHH`, `\u{H…}`. */
+const readBackslashEscape: EscapeReader = (s, at) => {
+  const kind = s[at + 1];
+  let v = -1;
+  let length = 0;
+  if (kind === 'x') {
+    v = readHex(s, at + 2, 2);
+    length = 4;
+  } else if (kind === 'u' && s[at + 2] === '{') {
+    const close = s.indexOf('}', at + 3);
+    if (close > at + 3 && close - at <= 10) {
+      v = readHex(s, at + 3, close - at - 3);
+      length = close - at + 1;
+    }
+  } else if (kind === 'u') {
+    v = readHex(s, at + 2, 4);
+    length = 6;
+  }
+  return v < 0 || v > 0xffff ? null : { value: v, length };
+};
+
+/** The characters a URL leaves unescaped. */
+const isUrlPlain = (c: number) => isAlnum(c) || c === 95 || c === 45 || c === 46 || c === 126;
+const isWordChar = (c: number) => isAlnum(c) || c === 95;
+
+/** `mirra%5F…`: percent-escapes and the characters a URL leaves alone. */
+export function decodePercent(s: string, from: number): Decoded {
+  return decodeRun(s, from, 37 /* % */, readPercentEscape, isUrlPlain);
+}
+
 /** `mirra\u005f…`, `mirra\x5f…`, `\u{5f}`: the escapes of JS, JSON, Python and C-like sources. */
 export function decodeEscapes(s: string, from: number): Decoded {
-  const out: string[] = [];
-  const rawStart: number[] = [];
-  let i = from;
-  const limit = Math.min(s.length, from + MAX_ENCODED_KEY_LENGTH);
-  while (i < limit) {
-    const c = s.charCodeAt(i);
-    if (c === 92 /* \ */) {
-      const kind = s[i + 1];
-      let v = -1;
-      let len = 0;
-      if (kind === 'x') {
-        v = readHex(s, i + 2, 2);
-        len = 4;
-      } else if (kind === 'u' && s[i + 2] === '{') {
-        const close = s.indexOf('}', i + 3);
-        if (close > i + 3 && close - i <= 10) {
-          v = readHex(s, i + 3, close - i - 3);
-          len = close - i + 1;
-        }
-      } else if (kind === 'u') {
-        v = readHex(s, i + 2, 4);
-        len = 6;
-      }
-      if (v < 0 || v > 0xffff) break;
-      out.push(String.fromCharCode(v));
-      rawStart.push(i);
-      i += len;
-    } else if (isAlnum(c) || c === 95) {
-      out.push(s[i]);
-      rawStart.push(i);
-      i += 1;
-    } else break;
-  }
-  rawStart.push(i);
-  return { text: out.join(''), rawStart };
+  return decodeRun(s, from, 92 /* \ */, readBackslashEscape, isWordChar);
 }
 
 /** ASCII written as UTF-16 inside bytes read one per char: take every other byte while its partner is 0. */
