@@ -3,13 +3,15 @@
 // exit code 2, never a stack trace (set MIRRA_SCAN_DEBUG=1 to see one).
 
 import { Command, CommanderError } from 'commander';
+import { maskKeyShaped } from '../detector/redact.js';
 import { ScanFailure, UsageError } from '../errors.js';
 import { TOOL } from '../version.js';
 import { assertSafeApiUrl } from '../verify/url.js';
 import { EXIT_CANNOT_SCAN } from './exit-codes.js';
 
 function fail(message: string): never {
-  process.stderr.write(`mirra-scan: ${message}\n`);
+  // A key can reach a message through what the user typed (a path, a revision, a URL): mask it.
+  process.stderr.write(`mirra-scan: ${maskKeyShaped(message)}\n`);
   process.exit(EXIT_CANNOT_SCAN);
 }
 

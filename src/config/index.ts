@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { cosmiconfig, cosmiconfigSync, defaultLoaders, defaultLoadersSync, type CosmiconfigResult, type LoaderSync } from 'cosmiconfig';
+import { maskKeyShaped } from '../detector/redact.js';
 import { UsageError } from '../errors.js';
 import type { ScanResult } from '../finding.js';
 import { validateConfig } from './validate.js';
@@ -76,8 +77,10 @@ let syncExplorer: ReturnType<typeof cosmiconfigSync> | undefined;
 
 /** The config for a run: `configPath` if given, else the nearest one from `cwd` up to the repository root. */
 export async function loadConfig(options: LoadConfigOptions): Promise<MirraScanConfig> {
-  asyncExplorer ??= cosmiconfig(MODULE, { ...explorerOptions, loaders: { ...defaultLoaders, noExt: defaultLoaders['.json'] } });
-  const explorer = asyncExplorer;
+  // Making the explorer already reads package.json in the current folder, so it can fail like a load.
+  const explorer = (asyncExplorer ??= await attempt(options.cwd, options.cwd, async () =>
+    cosmiconfig(MODULE, { ...explorerOptions, loaders: { ...defaultLoaders, noExt: defaultLoaders['.json'] } }),
+  ));
   if (options.configPath) {
     const file = path.resolve(options.cwd, options.configPath);
     return toConfig(await attempt(file, options.cwd, () => explorer.load(file)), options.cwd);
@@ -106,11 +109,12 @@ export function loadConfigSync(cwd: string, configPath?: string): MirraScanConfi
 const syncResults = new Map<string, MirraScanConfig>();
 
 function loadConfigSyncUncached(cwd: string, configPath?: string): MirraScanConfig {
-  syncExplorer ??= cosmiconfigSync(MODULE, {
-    ...explorerOptions,
-    loaders: { ...defaultLoadersSync, noExt: defaultLoadersSync['.json'], '.js': requireModule, '.cjs': requireModule, '.mjs': requireModule },
-  });
-  const explorer = syncExplorer;
+  const explorer = (syncExplorer ??= attemptSync(cwd, cwd, () =>
+    cosmiconfigSync(MODULE, {
+      ...explorerOptions,
+      loaders: { ...defaultLoadersSync, noExt: defaultLoadersSync['.json'], '.js': requireModule, '.cjs': requireModule, '.mjs': requireModule },
+    }),
+  ));
   if (configPath) {
     const file = path.resolve(cwd, configPath);
     return toConfig(attemptSync(file, cwd, () => explorer.load(file)), cwd);
@@ -166,7 +170,7 @@ export function displayPath(file: string, cwd: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
 }
 
-async function attempt(where: string, cwd: string, load: () => Promise<CosmiconfigResult>): Promise<CosmiconfigResult> {
+async function attempt<T>(where: string, cwd: string, load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (e) {
@@ -174,7 +178,7 @@ async function attempt(where: string, cwd: string, load: () => Promise<Cosmiconf
   }
 }
 
-function attemptSync(where: string, cwd: string, load: () => CosmiconfigResult): CosmiconfigResult {
+function attemptSync<T>(where: string, cwd: string, load: () => T): T {
   try {
     return load();
   } catch (e) {
@@ -185,15 +189,18 @@ function attemptSync(where: string, cwd: string, load: () => CosmiconfigResult):
 function loadError(e: unknown, where: string, cwd: string): UsageError {
   const err = e as NodeJS.ErrnoException & { filepath?: string };
   // cosmiconfig's parse errors start "JSON Error in /abs/file:" or "YAML Error in /abs/file:".
-  const named = /^(JSON|YAML) Error in (.+?):\n([\s\S]*)$/.exec(err.message ?? '');
+  // The rest of their message quotes the file's lines, which may hold a key: keep only the reason.
+  const named = /^(JSON|YAML) Error in (.+?): ?\n([\s\S]*)$/.exec(err.message ?? '');
   if (named) {
-    const detail = named[3].split('\n').find((l) => l.trim()) ?? 'parse error';
-    return new UsageError(`config ${displayPath(named[2], cwd)}: not valid ${named[1]}: ${detail.trim()}`);
+    const reason = named[3].split('\n').find((l) => l.trim() && !/^\s*(>?\s*\d+\s*\||\|)/.test(l)) ?? 'parse error';
+    // JSON.parse quotes the text it was reading ("while parsing '…'"): that text may be part of a key.
+    const said = reason.trim().replace(/ while parsing .*$/, '');
+    return new UsageError(`config ${displayPath(named[2], cwd)}: not valid ${named[1]}: ${maskKeyShaped(said)}`);
   }
   if (err.code === 'ENOENT') return new UsageError(`config ${displayPath(err.path ?? where, cwd)}: no such file`);
   if (err.code === 'EACCES' || err.code === 'EPERM') return new UsageError(`config ${displayPath(err.path ?? where, cwd)}: permission denied`);
   const first = (err.message ?? String(e)).split('\n').find((l) => l.trim()) ?? 'cannot be loaded';
-  return new UsageError(`config ${displayPath(err.filepath ?? where, cwd)}: cannot be loaded: ${first.trim()}`);
+  return new UsageError(`config ${displayPath(err.filepath ?? where, cwd)}: cannot be loaded: ${maskKeyShaped(first.trim())}`);
 }
 
 function toConfig(found: CosmiconfigResult, cwd: string): MirraScanConfig {

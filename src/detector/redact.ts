@@ -14,3 +14,13 @@ export function redactKey(key: string): string {
 export function keySha256(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
+
+/**
+ * Masks everything that could be a key in free text (an error message, a path someone typed): wider
+ * than the detector on purpose, since a message that shows too little costs nothing.
+ */
+const KEY_SHAPED = /mirra_[0-9A-Za-z_]{6,}/g;
+
+export function maskKeyShaped(text: string): string {
+  return text.replace(KEY_SHAPED, (k) => redactKey(k));
+}

@@ -1,12 +1,9 @@
 // Error text from sockets, TLS and servers is scrubbed before it becomes a `detail`: every key it
 // could hold is replaced by its redacted form, and it is cut to one short line.
 
-import { redactKey } from '../detector/redact.js';
+import { maskKeyShaped, redactKey } from '../detector/redact.js';
 
 const MAX_DETAIL_LENGTH = 200;
-
-/** Anything key-shaped, including a truncated or unusual key the caller did not pass in. */
-const KEY_SHAPED = /mirra_[0-9A-Za-z_]{6,}/g;
 
 /** `text` without any of `secrets` (nor their bodies after the prefix), on one line, at most 200 characters. */
 export function scrubSecrets(text: string, secrets: Iterable<string>): string {
@@ -18,7 +15,7 @@ export function scrubSecrets(text: string, secrets: Iterable<string>): string {
     // A body alone (say, from a header echoed without its prefix) is as good as the key.
     if (body.length >= 16) out = out.split(body).join('…');
   }
-  out = out.replace(KEY_SHAPED, (k) => redactKey(k));
+  out = maskKeyShaped(out); // anything key-shaped the caller did not pass in
   out = out.replace(/\s+/g, ' ').trim();
   return out.length > MAX_DETAIL_LENGTH ? out.slice(0, MAX_DETAIL_LENGTH - 1) + '…' : out;
 }
