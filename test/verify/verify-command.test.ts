@@ -1,6 +1,6 @@
 // `mirra-scan verify` run in-process through commander, against the test API on 127.0.0.1.
 
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -48,6 +48,7 @@ async function run(args: string[], io: Partial<VerifyCommandIo> & { stdinText?: 
     stdin: io.stdinText === undefined ? Object.assign(Readable.from([]), { isTTY: true }) : Readable.from([io.stdinText]),
     stdout: { write: (t: string) => (stdout += t) },
     env: io.env ?? { MIRRA_SCAN_CACHE_DIR: cacheDir },
+    cwd: io.cwd,
     fetch: (async (input: string | URL | Request, init?: RequestInit) => {
       fetchCalls++;
       return fetch(input, init);
@@ -58,6 +59,21 @@ async function run(args: string[], io: Partial<VerifyCommandIo> & { stdinText?: 
 }
 
 describe('mirra-scan verify', () => {
+  it('takes the API URL from the config file when no flag or MIRRA_API_URL names one', async () => {
+    const key = fakeKey('script');
+    api.setBehaviour(key, 'live');
+    const project = await mkdtemp(path.join(os.tmpdir(), 'mirra-verify-config-'));
+    try {
+      await writeFile(path.join(project, '.mirrascanrc.json'), JSON.stringify({ verify: { apiUrl: api.url, cache: false } }));
+      const r = await run([key], { cwd: project });
+      expect(r.exitCode).toBe(1);
+      expect(api.requests(key)).toBe(1);
+      expect(r.stdout).toMatch(/live/);
+    } finally {
+      await rm(project, { recursive: true, force: true });
+    }
+  });
+
   it('checks keys given as arguments; text output shows redacted keys and statuses; exit 1 when one is live', async () => {
     const live = fakeKey('script');
     const dead = fakeKey('untyped');

@@ -12,13 +12,14 @@ import { UsageError } from '../../errors.js';
 import type { KeyType, Verification } from '../../finding.js';
 import { API_KEYS_PAGE, SCRIPTS_PAGE } from '../../hints/index.js';
 import { TOOL } from '../../version.js';
+import { loadConfig } from '../../config/index.js';
 import { EXIT_CLEAN, EXIT_FINDINGS } from '../exit-codes.js';
+import { verifyOptionsFor } from '../verify-options.js';
 import {
   DEFAULT_API_URL,
   DEFAULT_CONCURRENCY,
   DEFAULT_TIMEOUT_MS,
   MAX_CONCURRENCY,
-  assertSafeApiUrl,
   defaultCacheDir,
   verifyKeys,
 } from '../../verify/index.js';
@@ -28,6 +29,8 @@ export interface VerifyCommandIo {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout?: { write(text: string): unknown };
   env?: NodeJS.ProcessEnv;
+  /** Where the config file is looked for (default: the current folder). */
+  cwd?: string;
   fetch?: typeof fetch;
 }
 
@@ -53,6 +56,7 @@ interface VerifyCommandOptions {
   cache?: boolean;
   format?: string;
   output?: string;
+  config?: string;
 }
 
 export function registerVerifyCommand(program: Command, run: RunAction = setExitCode, io: VerifyCommandIo = {}): void {
@@ -66,6 +70,7 @@ export function registerVerifyCommand(program: Command, run: RunAction = setExit
     .option('--no-cache', 'neither read nor write the on-disk verification cache')
     .option('-f, --format <format>', 'text or json (default: text)')
     .option('-o, --output <file>', 'write the report to FILE instead of stdout')
+    .option('--config <file>', 'use this config file (its verify settings) instead of searching for one')
     .action((args: string[], _opts: unknown, command: Command) => run(() => runVerify(args, command.optsWithGlobals<VerifyCommandOptions>(), io)));
 }
 
@@ -74,10 +79,12 @@ async function runVerify(args: string[], opts: VerifyCommandOptions, io: VerifyC
   // Everything that can be refused is refused before any key is read or sent.
   const format = opts.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json for verify (got ${JSON.stringify(format.slice(0, 20))})`);
-  const apiUrl = opts.apiUrl ?? (env.MIRRA_API_URL || DEFAULT_API_URL);
-  assertSafeApiUrl(apiUrl);
-  const timeoutMs = wholeNumber(opts.timeout, '--timeout', DEFAULT_TIMEOUT_MS, 1, 600_000);
-  const concurrency = wholeNumber(opts.concurrency, '--concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
+  // The same precedence as `--verify` on the scans: flag, MIRRA_API_URL, the config file, the default.
+  const config = await loadConfig({ cwd: io.cwd ?? process.cwd(), configPath: opts.config });
+  const fromConfig = verifyOptionsFor({ apiUrl: opts.apiUrl, cache: opts.cache }, config, env);
+  const apiUrl = fromConfig.apiUrl;
+  const timeoutMs = wholeNumber(opts.timeout, '--timeout', fromConfig.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1, 600_000);
+  const concurrency = wholeNumber(opts.concurrency, '--concurrency', fromConfig.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
 
   const inputs = args.length > 0 ? args.map((text, i) => ({ text, label: `argument ${i + 1}` })) : await readStdinKeys(io.stdin ?? process.stdin);
   if (inputs.length === 0) throw new UsageError('no keys to check: give them as arguments, or one per line on stdin');
@@ -91,7 +98,7 @@ async function runVerify(args: string[], opts: VerifyCommandOptions, io: VerifyC
 
   const verdicts = await verifyKeys(
     [...keys.values()].map((k) => k.key),
-    { apiUrl, timeoutMs, concurrency, cache: opts.cache !== false, cacheDir: defaultCacheDir(env), fetch: io.fetch },
+    { apiUrl, timeoutMs, concurrency, cache: fromConfig.cache, cacheDir: defaultCacheDir(env), fetch: io.fetch },
   );
   const results: VerifyResult[] = [...keys].map(([sha, { key, keyType }]) => ({
     redacted: redactKey(key),
