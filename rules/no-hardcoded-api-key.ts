@@ -135,7 +135,7 @@ export default createRule<[RuleOptions], MessageId>({
       {
         type: 'object',
         properties: {
-          envVar: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+          envVar: { type: 'string', pattern: '^(?!mirra_)[A-Za-z_][A-Za-z0-9_]*$' },
           reportTestKeys: { type: 'boolean' },
           allowedKeySha256: { type: 'array', items: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' }, uniqueItems: true },
         },

@@ -26,6 +26,12 @@ async function run(action: () => Promise<number>): Promise<void> {
   }
 }
 
+// A reader that stops early (`mirra-scan … | head`) is not an error of ours: end quietly, keeping the exit code.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  fail(`cannot write the report: ${e.code ?? e.message}`);
+});
+
 const program = new Command('mirra-scan')
   .description('Find Mirra API keys in files, staged changes, commit ranges and history.')
   .version(TOOL.version, '-V, --version')

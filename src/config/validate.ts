@@ -10,7 +10,8 @@ type Fields = Omit<MirraScanConfig, 'filepath'>;
 const TOP_FIELDS = ['ignorePaths', 'allowedKeys', 'envVar', 'verify', 'inlineAllow'] as const;
 const VERIFY_FIELDS = ['apiUrl', 'timeoutMs', 'concurrency', 'cache'] as const;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// A name, never something that starts like a key (a pasted key would end up in every hint).
+const ENV_NAME = /^(?!mirra_)[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** `file` is shown in messages; `prefix` is put before field names (`mirraScan` inside package.json). */
 export function validateConfig(raw: unknown, file: string, prefix = ''): Fields {

@@ -120,6 +120,7 @@ describe('a bad config is a clear error naming the file and the field', () => {
     ['a misspelt field', { '.mirrascanrc.json': '{"ignorePath": []}' }, 'config .mirrascanrc.json: ignorePath: unknown field (did you mean ignorePaths?); known fields: ignorePaths, allowedKeys, envVar, verify, inlineAllow'],
     ['a bad nested value', { '.mirrascanrc.yml': 'verify:\n  timeoutMs: -5\n' }, 'config .mirrascanrc.yml: verify.timeoutMs: must be a positive whole number, not number -5'],
     ['a bad env name', { 'package.json': JSON.stringify({ mirraScan: { envVar: 'MIRRA KEY' } }) }, 'config package.json: mirraScan.envVar: must be an environment variable name like MIRRA_API_KEY, not "MIRRA KEY"'],
+    ['a key pasted as the env name, without echoing it', { '.mirrascanrc.json': JSON.stringify({ envVar: fakeKey('script', 80, 6) }) }, 'config .mirrascanrc.json: envVar: must be an environment variable name like MIRRA_API_KEY, not a long string'],
     ['not an object', { '.mirrascanrc.json': '[1, 2]' }, 'config .mirrascanrc.json: must be an object, not a list'],
   ];
   for (const [name, files, message] of cases) {
