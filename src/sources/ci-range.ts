@@ -5,9 +5,11 @@
 // the range is a ScanFailure saying how to fetch enough history: never a silent pass.
 
 import fs from 'node:fs';
-import path from 'node:path';
+import { CONFIG_SEARCH_PLACES } from '../config/index.js';
 import { ScanFailure, UsageError } from '../errors.js';
+import { touchesShallowBoundary } from './commits.js';
 import { gitArgs, streamGit } from './git-scan.js';
+import { SCAN_IGNORE_FILE } from './ignored-paths.js';
 
 export type CiProvider = 'github' | 'gitlab' | 'since';
 
@@ -175,24 +177,15 @@ async function resolveCommits(cwd: string, revs: Array<string | null>): Promise<
   });
 }
 
-/** True when the range reaches a commit whose parents the shallow clone cut off. */
-async function touchesShallowBoundary(cwd: string, revisions: string[]): Promise<boolean> {
-  const shallowFile = path.resolve(cwd, (await gitText(cwd, ['rev-parse', '--git-path', 'shallow'])).trim());
-  let boundary: Set<string>;
-  try {
-    boundary = new Set(fs.readFileSync(shallowFile, 'latin1').split('\n').filter(Boolean));
-  } catch {
-    return false;
-  }
-  if (boundary.size === 0) return false;
-  let hit = false;
-  let rest = '';
-  await streamGit(cwd, gitArgs(['rev-list', ...revisions, '--']), (chunk) => {
-    const lines = (rest + chunk.toString('latin1')).split('\n');
-    rest = lines.pop() ?? '';
-    for (const l of lines) if (boundary.has(l)) hit = true;
-  });
-  return hit || boundary.has(rest);
+/**
+ * The files among `.mirrascanignore` and the mirra-scan config files (not `package.json`) that the
+ * range changes (one `git log --name-only`), sorted: scanning with them lets a commit under review
+ * hide its own key.
+ */
+export async function changedScanSettings(cwd: string, revisions: string[]): Promise<string[]> {
+  const pathspecs = [SCAN_IGNORE_FILE, ...CONFIG_SEARCH_PLACES.filter((f) => f !== 'package.json').map((f) => `:(glob)**/${f}`)];
+  const out = await gitText(cwd, ['log', '--format=', '--name-only', '--no-renames', '-z', ...revisions, '--', ...pathspecs]);
+  return [...new Set(out.split(/[\0\n]/).filter(Boolean))].sort();
 }
 
 async function gitText(cwd: string, args: string[]): Promise<string> {

@@ -2,9 +2,17 @@
 // streamed `git log -p` for the whole range. Merges are shown as combined diffs (`--cc`): the lines
 // their resolution adds (in no parent) are scanned there; lines a merge takes from a parent were
 // already scanned in the commit that added them. A key added then removed is found in the commit
-// that added it, with its sha, author and date.
+// that added it, with its sha, author and date. Each commit's full message is scanned too (one more
+// streamed `git log`, see commit-messages.ts), and `history` scans annotated tags' messages.
+//
+// A shallow clone cannot be scanned faithfully (its boundary commit shows its whole tree as added, and
+// what came before is missing): `shallowBoundary` / `touchesShallowBoundary` are the one check that
+// `ci`, `diff` and `history` share.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import type { FindingPlace, ScanResult } from '../finding.js';
+import { scanCommitMessages, scanTagMessages } from './commit-messages.js';
 import type { FindingFilterOptions } from './content-scan.js';
 import { dropIgnoredPaths } from './ignored-paths.js';
 import { COMMIT_FORMAT, type CommitHeader } from './git-patch.js';
@@ -16,6 +24,8 @@ export interface CommitScanOptions extends FindingFilterOptions {
   ignorePaths?: string[];
   /** Honour `.mirrascanignore` (default true). */
   honourIgnoreFile?: boolean;
+  /** Also scan annotated tags' messages (`history`). */
+  tagMessages?: boolean;
   /** Called for each commit as its patch starts (progress). */
   onCommit?: (commit: CommitHeader) => void;
 }
@@ -40,21 +50,61 @@ export function logArgs(revisions: string[]): string[] {
 
 export async function scanCommitRange(options: CommitRangeOptions): Promise<ScanResult> {
   const unpushed = options.place === 'auto' ? await unpushedCommits(options.cwd, options.revisions) : null;
-  const placeFor = (commit: CommitHeader | null): FindingPlace => (commit && unpushed?.has(commit.sha) ? 'unpushed' : 'pushed');
-  const result = await scanGitPatch({
-    cwd: options.cwd,
-    args: logArgs(options.revisions),
-    source: 'commit',
-    placeFor,
-    onCommit: options.onCommit,
-    inlineAllow: options.inlineAllow,
-  });
-  return dropIgnoredPaths(result, options);
+  const placeOfSha = (sha: string): FindingPlace => (unpushed?.has(sha) ? 'unpushed' : 'pushed');
+  const placeFor = (commit: CommitHeader | null): FindingPlace => (commit ? placeOfSha(commit.sha) : 'pushed');
+  const [patch, messages, tags] = await Promise.all([
+    scanGitPatch({
+      cwd: options.cwd,
+      args: logArgs(options.revisions),
+      source: 'commit',
+      placeFor,
+      onCommit: options.onCommit,
+      inlineAllow: options.inlineAllow,
+    }),
+    scanCommitMessages({ cwd: options.cwd, revisions: options.revisions, placeFor: placeOfSha, inlineAllow: options.inlineAllow }),
+    options.tagMessages ? scanTagMessages({ cwd: options.cwd, place: 'pushed', inlineAllow: options.inlineAllow }) : null,
+  ]);
+  // Ignore patterns are about paths in the tree: they never hide a key in a message.
+  const result = dropIgnoredPaths(patch, options);
+  // Deterministic order: the patch's findings in `git log` order, then commit messages in the same
+  // order, then tag messages by tag name.
+  result.findings.push(...messages.findings, ...(tags?.findings ?? []));
+  result.stats.bytes += messages.bytes + (tags?.bytes ?? 0);
+  return result;
 }
 
 /** Every commit reachable from any ref (branches, tags, remotes, stash, notes), as pushed. */
 export function scanHistory(options: CommitScanOptions): Promise<ScanResult> {
-  return scanCommitRange({ ...options, revisions: ['--all'], place: 'pushed' });
+  return scanCommitRange({ tagMessages: true, ...options, revisions: ['--all'], place: 'pushed' });
+}
+
+/** What to do about a shallow clone, for every CI and for a laptop. */
+export const UNSHALLOW_ADVICE =
+  'run `git fetch --unshallow` first (GitHub Actions: `fetch-depth: 0` on actions/checkout; GitLab CI: `GIT_DEPTH: 0`)';
+
+/** The commits whose parents a shallow clone cut off (empty for a full clone): one `git rev-parse`. */
+export async function shallowBoundary(cwd: string): Promise<Set<string>> {
+  let out = '';
+  await streamGit(cwd, gitArgs(['rev-parse', '--git-path', 'shallow']), (c) => (out += c.toString('utf8')));
+  try {
+    return new Set(fs.readFileSync(path.resolve(cwd, out.trim()), 'latin1').split('\n').filter(Boolean));
+  } catch {
+    return new Set();
+  }
+}
+
+/** True when the range reaches a commit whose parents the shallow clone cut off (one `git rev-list` when shallow). */
+export async function touchesShallowBoundary(cwd: string, revisions: string[]): Promise<boolean> {
+  const boundary = await shallowBoundary(cwd);
+  if (boundary.size === 0) return false;
+  let hit = false;
+  let rest = '';
+  await streamGit(cwd, gitArgs(['rev-list', ...revisions, '--']), (chunk) => {
+    const lines = (rest + chunk.toString('latin1')).split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) if (boundary.has(l)) hit = true;
+  });
+  return hit || boundary.has(rest);
 }
 
 /** How many commits `revisions` names: one `git rev-list --count`, for a progress bar's total. */

@@ -123,7 +123,8 @@ export class PatchParser {
     this.endFile();
     const [head, date = '', author = ''] = l.slice(7).split('\t');
     const [sha, ...parents] = head.trim().split(' ').filter(Boolean);
-    this.commit = { sha, parents, author, date };
+    // Lines are read one char per byte; the author is UTF-8 (git re-encodes it), as in message findings.
+    this.commit = { sha, parents, author: Buffer.from(author, 'latin1').toString('utf8'), date };
     this.handlers.onCommit?.(this.commit);
   }
 

@@ -2,11 +2,13 @@
 // ref it is about to update, `<local ref> <local sha> <remote ref> <remote sha>`, and the remote's
 // name (or URL) as the first argument. One streamed `git log -p --cc` (the commit source's) scans
 // every commit reachable from what is pushed and from nothing the remote already has: a commit made
-// with `--no-verify` is still stopped here, before it is shared.
+// with `--no-verify` is still stopped here, before it is shared. Their messages are scanned too, and
+// so are the messages of annotated tags the push sends (one `git cat-file --batch`).
 
 import { ScanFailure } from '../errors.js';
 import type { ScanResult } from '../finding.js';
 import type { FindingFilterOptions } from './content-scan.js';
+import { scanTagObjects } from './commit-messages.js';
 import { scanCommitRange } from './commits.js';
 import { gitArgs, streamGit } from './git-scan.js';
 
@@ -21,6 +23,8 @@ export interface PushScanOptions extends FindingFilterOptions {
   cwd: string;
   /** Gitignore-style patterns (config `ignorePaths`); `.mirrascanignore` is honoured as by `diff`. */
   ignorePaths?: string[];
+  /** Honour `.mirrascanignore` (default true). */
+  honourIgnoreFile?: boolean;
   /** The hook's first argument: a configured remote's name, or the URL pushed to. */
   remote?: string;
   updates: PushUpdate[];
@@ -67,13 +71,24 @@ export async function scanPush(options: PushScanOptions): Promise<ScanResult> {
   // The closing `--not` turns negation off again, so that the range can be followed by more
   // revisions (scanCommitRange appends `--not --remotes` to tell pushed commits from unpushed ones:
   // a commit another remote already has is `pushed`, every other one `unpushed`).
-  return scanCommitRange({
+  const result = await scanCommitRange({
     cwd: options.cwd,
     revisions: [...revisions, '--not'],
     place: 'auto',
     ignorePaths: options.ignorePaths,
+    honourIgnoreFile: options.honourIgnoreFile,
     inlineAllow: options.inlineAllow,
   });
+  // Tags the remote does not have yet at this id (a lightweight tag is skipped: it has no message).
+  const tags = options.updates
+    .filter((u) => u.remoteRef.startsWith('refs/tags/') && !ZERO_SHA.test(u.localSha) && u.localSha !== u.remoteSha)
+    .map((u) => ({ ref: u.remoteRef, sha: u.localSha }));
+  if (tags.length) {
+    const messages = await scanTagObjects({ cwd: options.cwd, tags, place: 'unpushed', inlineAllow: options.inlineAllow });
+    result.findings.push(...messages.findings);
+    result.stats.bytes += messages.bytes;
+  }
+  return result;
 }
 
 /** Which of these commit ids this repository has (one `git cat-file --batch-check`). */

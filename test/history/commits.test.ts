@@ -247,7 +247,7 @@ describe('several branches, refs and places', () => {
 });
 
 describe('one streamed git pipeline', () => {
-  it('runs one git log for the whole history and one cat-file for all binary blobs', () => {
+  it('runs one git log for the patches, one for the messages, one for-each-ref for tags and one cat-file for all binary blobs', () => {
     const repo = newRepo();
     for (let i = 0; i < 25; i++) {
       repo.write(`f${i % 5}.txt`, `line ${i}\n${i % 7 === 0 ? fakeKey('untyped', 70, i + 1) : 'x'}\n`);
@@ -264,9 +264,11 @@ describe('one streamed git pipeline', () => {
     expect(r.status).toBe(1);
     expect(r.findings).toHaveLength(4 + 3);
     const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
-    expect(calls.filter((c) => c === 'log')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'log')).toHaveLength(2);
+    expect(calls.filter((c) => c === 'for-each-ref')).toHaveLength(1);
     expect(calls.filter((c) => c === 'cat-file')).toHaveLength(1);
-    expect(calls.length).toBeLessThanOrEqual(3);
+    // + one rev-parse: the shallow-clone check
+    expect(calls.length).toBeLessThanOrEqual(5);
   });
 });
 

@@ -1,9 +1,10 @@
 // The pre-push source: which commits a push sends, and what they add.
 
+import fs from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parsePushUpdates, pushRevisions, scanPush, type PushUpdate } from '../../src/sources/push.js';
 import { fakeKey } from '../support/fake-keys.js';
-import { TempRepo } from '../support/git-repo.js';
+import { CLI, TempRepo } from '../support/git-repo.js';
 
 const made: TempRepo[] = [];
 afterAll(() => {
@@ -95,6 +96,57 @@ describe('scanPush', () => {
     const merge = r.commit('merge with a key in the resolution');
     const result = await scanPush({ cwd: r.dir, remote: 'origin', updates: [update(merge, remote)] });
     expect(result.findings.map((f) => [f.file, f.line, f.commit])).toEqual([['f.txt', 2, merge]]);
+  });
+});
+
+describe('messages and ignore files', () => {
+  test('a key in a --no-verify commit message is stopped: "(commit message)", unpushed, with the commit', async () => {
+    const { r } = pushedRepo();
+    const remote = r.head()!;
+    const key = fakeKey('script', 80);
+    const withKey = r.commitFiles({ 'deploy.sh': 'deploy\n' }, `deploy\n\nwith ${key}`);
+    const result = await scanPush({ cwd: r.dir, remote: 'origin', updates: [update(withKey, remote)] });
+    expect(result.findings.map((f) => [f.file, f.line, f.column, f.commit, f.source, f.place, f.author])).toEqual([
+      ['(commit message)', 3, 6, withKey, 'commit', 'unpushed', 'Test User <test@example.com>'],
+    ]);
+  });
+
+  test('a pushed annotated tag’s message is scanned; a lightweight tag and a tag the remote has are not', async () => {
+    const { r } = pushedRepo();
+    const head = r.head()!;
+    r.git('push', '-q', '--no-verify', 'origin', 'main');
+    r.git('tag', '-a', 'v1', '-m', `release\n\n${fakeKey('install', 90)}`);
+    r.git('tag', 'light');
+    const tagObject = r.git('rev-parse', 'refs/tags/v1').trim();
+    const tagUpdate = (ref: string, sha: string, remoteSha = ZERO): PushUpdate => ({ localRef: ref, localSha: sha, remoteRef: ref, remoteSha });
+    const result = await scanPush({ cwd: r.dir, remote: 'origin', updates: [tagUpdate('refs/tags/v1', tagObject), tagUpdate('refs/tags/light', head)] });
+    expect(result.findings.map((f) => [f.file, f.line, f.commit, f.place, f.author])).toEqual([['(tag message v1)', 3, tagObject, 'unpushed', 'Test User <test@example.com>']]);
+    expect(result.findings[0].date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+    const again = await scanPush({ cwd: r.dir, remote: 'origin', updates: [tagUpdate('refs/tags/v1', tagObject, tagObject)] });
+    expect(again.findings).toEqual([]);
+  });
+
+  test('a real `git push --tags` through the pre-push hook is stopped by a key in a tag message', () => {
+    const { r } = pushedRepo();
+    r.git('tag', '-a', 'v2', '-m', `notes ${fakeKey('test', 72)}`);
+    r.write('.git/hooks/pre-push', `#!/bin/sh\nexec "${process.execPath}" "${CLI}" pre-push "$@"\n`);
+    fs.chmodSync(r.path('.git/hooks/pre-push'), 0o755);
+    const push = r.tryGit('push', 'origin', 'refs/tags/v2');
+    expect(push.status).not.toBe(0);
+    expect(push.stdout + push.stderr).toContain('(tag message v2):1:7');
+    expect(r.tryGit('ls-remote', '--tags', 'origin').stdout).not.toContain('v2');
+  });
+
+  test('--no-ignore: .mirrascanignore and ignorePaths do not apply (a commit cannot hide its own key)', () => {
+    const { r } = pushedRepo();
+    const remote = r.head()!;
+    r.commitFiles({ '.mirrascanignore': 'secrets/\n', 'secrets/k.env': keyLine(), '.mirrascanrc.json': '{"ignorePaths":["vendor/"]}', 'vendor/v.js': keyLine() }, 'hide');
+    const input = `refs/heads/main ${r.head()} refs/heads/main ${remote}\n`;
+    const honoured = r.mirraScan(['pre-push', 'origin', 'url', '--format', 'json'], { input });
+    expect(honoured.status).toBe(0);
+    const all = r.mirraScan(['pre-push', 'origin', 'url', '--format', 'json', '--no-ignore'], { input });
+    expect(all.status).toBe(1);
+    expect((JSON.parse(all.stdout) as { findings: Array<{ file: string }> }).findings.map((f) => f.file).sort()).toEqual(['secrets/k.env', 'vendor/v.js']);
   });
 });
 

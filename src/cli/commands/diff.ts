@@ -1,12 +1,18 @@
 // `mirra-scan diff A..B`: the lines each commit of a range adds, one streamed `git log` for all of
-// them. A finding is `unpushed` when no remote-tracking branch has its commit yet, else `pushed`.
+// them, and each commit's message. A finding is `unpushed` when no remote-tracking branch has its
+// commit yet, else `pushed`. A range that reaches the boundary of a shallow clone is refused: what
+// it would report is wrong (the boundary commit shows its whole tree as added).
 
 import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
-import { UsageError } from '../../errors.js';
-import { scanCommitRange } from '../../sources/commits.js';
+import { ScanFailure, UsageError } from '../../errors.js';
+import { UNSHALLOW_ADVICE, scanCommitRange, touchesShallowBoundary } from '../../sources/commits.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';
+
+interface DiffOptions extends CommonOptions {
+  ignore: boolean;
+}
 
 /** A revision from the command line, refused when git could read it as an option. */
 export function checkRevision(rev: string): string {
@@ -17,17 +23,23 @@ export function checkRevision(rev: string): string {
 export function registerDiffCommand(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
   const cmd = program
     .command('diff')
-    .description('scan the lines each commit in a range adds, e.g. `diff main..HEAD` (merges: what their resolution adds)')
-    .argument('<range...>', 'revision range(s), as git log takes them: A..B, A...B, ^A B');
-  addCommonOptions(cmd).action((ranges: string[], options: CommonOptions) =>
+    .description('scan the lines each commit in a range adds, and its message, e.g. `diff main..HEAD` (merges: what their resolution adds)')
+    .argument('<range...>', 'revision range(s), as git log takes them: A..B, A...B, ^A B')
+    .option('--no-ignore', 'honour neither .mirrascanignore nor the config\'s ignorePaths');
+  addCommonOptions(cmd).action((ranges: string[], options: DiffOptions) =>
     run(async () => {
+      const cwd = process.cwd();
       const revisions = ranges.map(checkRevision);
-      const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
+      const config = await loadConfig({ cwd, configPath: options.config });
+      if (await touchesShallowBoundary(cwd, revisions)) {
+        throw new ScanFailure(`diff: the range ${ranges.join(' ')} reaches the boundary of this shallow clone, so its history is incomplete; ${UNSHALLOW_ADVICE}`);
+      }
       const result = await scanCommitRange({
-        cwd: process.cwd(),
+        cwd,
         revisions,
         place: 'auto',
-        ignorePaths: config.ignorePaths,
+        ignorePaths: options.ignore ? config.ignorePaths : [],
+        honourIgnoreFile: options.ignore,
         inlineAllow: inlineAllowFor(options.inlineAllow, config),
       });
       return finishRun(result, options);

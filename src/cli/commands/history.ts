@@ -1,32 +1,41 @@
 // `mirra-scan history`: every commit reachable from any ref, in one streamed `git log --all`.
-// A progress line on stderr when stderr is a terminal and this is not CI; silent otherwise.
+// A progress line on stderr when stderr is a terminal and this is not CI; silent otherwise. Commit
+// messages and annotated tags' messages are scanned too. A shallow clone is refused: its history is
+// incomplete, and its boundary commit would be blamed for every key in its tree.
 
 import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
-import { countCommits, scanHistory } from '../../sources/commits.js';
+import { ScanFailure } from '../../errors.js';
+import { UNSHALLOW_ADVICE, countCommits, scanHistory, shallowBoundary } from '../../sources/commits.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';
 
 interface HistoryOptions extends CommonOptions {
   progress: boolean;
+  ignore: boolean;
 }
 
 export function registerHistoryCommand(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
   const cmd = program
     .command('history')
     .description('scan every commit reachable from any ref (branches, tags, remotes, stash)')
-    .option('--no-progress', 'no progress bar on stderr');
+    .option('--no-progress', 'no progress bar on stderr')
+    .option('--no-ignore', 'honour neither .mirrascanignore nor the config\'s ignorePaths');
   addCommonOptions(cmd).action((options: HistoryOptions) =>
     run(async () => {
       const cwd = process.cwd();
       const config = await loadConfig({ cwd, configPath: options.config });
+      if ((await shallowBoundary(cwd)).size > 0) {
+        throw new ScanFailure(`history: this is a shallow clone, so its history is incomplete (older commits are missing); ${UNSHALLOW_ADVICE}`);
+      }
       const show = options.progress && process.stderr.isTTY === true && !process.env.CI;
       const progress = show ? new ProgressLine(process.stderr, await countCommits(cwd, ['--all'])) : null;
       let result;
       try {
         result = await scanHistory({
           cwd,
-          ignorePaths: config.ignorePaths,
+          ignorePaths: options.ignore ? config.ignorePaths : [],
+          honourIgnoreFile: options.ignore,
           inlineAllow: inlineAllowFor(options.inlineAllow, config),
           onCommit: progress ? () => progress.tick() : undefined,
         });

@@ -9,19 +9,31 @@ import { printBlockedMessage } from '../blocked-message.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';
 
+interface PrePushOptions extends CommonOptions {
+  ignore: boolean;
+}
+
 export function registerPrePushCommand(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
   const cmd = program
     .command('pre-push')
     .description('scan the commits a push is about to send (reads the pre-push hook\'s stdin; from a terminal: HEAD not yet on the remote)')
     .argument('[remote]', 'the remote\'s name (the hook\'s first argument)')
-    .argument('[url]', 'the remote\'s URL (the hook\'s second argument; not used)');
-  addCommonOptions(cmd).action((remote: string | undefined, _url: string | undefined, options: CommonOptions) =>
+    .argument('[url]', 'the remote\'s URL (the hook\'s second argument; not used)')
+    .option('--no-ignore', 'honour neither .mirrascanignore nor the config\'s ignorePaths');
+  addCommonOptions(cmd).action((remote: string | undefined, _url: string | undefined, options: PrePushOptions) =>
     run(async () => {
       const updates: PushUpdate[] = process.stdin.isTTY
         ? [{ localRef: 'HEAD', localSha: 'HEAD', remoteRef: '', remoteSha: '0'.repeat(40) }]
         : parsePushUpdates(await readStdin());
       const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
-      const result = await scanPush({ cwd: process.cwd(), remote, updates, ignorePaths: config.ignorePaths, inlineAllow: inlineAllowFor(options.inlineAllow, config) });
+      const result = await scanPush({
+        cwd: process.cwd(),
+        remote,
+        updates,
+        ignorePaths: options.ignore ? config.ignorePaths : [],
+        honourIgnoreFile: options.ignore,
+        inlineAllow: inlineAllowFor(options.inlineAllow, config),
+      });
       const code = await finishRun(result, options);
       printBlockedMessage(code, options, 'push', { remote });
       return code;
