@@ -33,6 +33,7 @@ export function buildHint(f: HintInput, options: HintOptions = {}): string {
     env: options.envVar || DEFAULT_ENV_VAR,
     file: f.file ? shellQuote(f.file) : '<file>',
     sha: f.commit ? f.commit.slice(0, 12) : '<commit>',
+    rawFile: f.file ?? '',
   };
   return options.short ? shortHint(ctx) : fullHint(ctx);
 }
@@ -46,12 +47,14 @@ interface HintContext {
   file: string;
   /** Abbreviated commit sha, or a placeholder. */
   sha: string;
+  /** The finding's file as reported (messages are named `(commit message)`, `(tag message NAME)`). */
+  rawFile: string;
 }
 
 // ---- the full hint: status, what to do where it was found, how to rotate this type of key ----
 
 function fullHint(c: HintContext): string {
-  const steps = c.place === 'pushed' ? [rotation(c), placeSteps(c)] : [placeSteps(c), rotation(c)];
+  const steps = c.place === 'pushed' ? [rotation(c), placeSteps(c, c.rawFile)] : [placeSteps(c, c.rawFile), rotation(c)];
   const parts = [statusLead(c), ...steps];
   if (c.status !== 'invalid' || c.place === 'pushed') {
     parts.push(`Check the key's last-used time on the Developer page (${API_KEYS_PAGE}) to judge whether it was abused.`);
@@ -72,7 +75,21 @@ function statusLead(c: HintContext): string {
   }
 }
 
-function placeSteps(c: HintContext): string {
+/** A key in a commit or tag message (the commit sources name those findings `(commit message)` / `(tag message NAME)`). */
+function messageSteps(c: HintContext, rawFile: string): string | null {
+  const tag = /^\(tag message (.+)\)$/.exec(rawFile)?.[1];
+  if (tag) {
+    return `It is in the message of tag ${tag}: delete the tag (\`git tag -d ${tag}\`${c.place === 'pushed' ? `, and on the remote \`git push origin :refs/tags/${tag}\`` : ''}) and create it again with a clean message.`;
+  }
+  if (rawFile !== '(commit message)') return null;
+  return c.place === 'pushed'
+    ? `It is in the message of pushed commit ${c.sha}: rewrite the messages with \`git filter-repo --replace-message <replacements-file>\` (the file lists the key; paste it yourself), force-push, and tell every collaborator to re-clone.`
+    : `It is in the message of commit ${c.sha}, not yet pushed: \`git rebase -i ${c.sha}^\`, mark it \`reword\` and take the key out (for the latest commit: \`git commit --amend\`).`;
+}
+
+function placeSteps(c: HintContext, rawFile = ''): string {
+  const inMessage = messageSteps(c, rawFile);
+  if (inMessage) return inMessage;
   const useEnv = `read it from process.env.${c.env} instead (keep \`.env\` files in \`.gitignore\`)`;
   switch (c.place) {
     case 'staged':
