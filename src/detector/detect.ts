@@ -112,6 +112,30 @@ export function keyTraceOffsets(buf: Buffer, from = 0): number[] {
   return out.length > 1 ? out.sort((a, b) => a - b) : out;
 }
 
+/** Every needle a trace can start with, `mirra` included (in any context: a superset of the plain traces). */
+const CANDIDATE_NEEDLE_BYTES: readonly ByteNeedle[] = [toBytes({ full: STEM, head: 0 }), ...TRACE_NEEDLE_BYTES];
+
+/**
+ * For many files read one after another into one buffer: reports where a needle (any of those
+ * `keyTraceOffsets` looks for; `mirra` whatever follows it) starts in `buf`, needle by needle. `onHit`
+ * returns where the search for that needle goes on (past the file that holds the hit: one hit is
+ * enough to scan that file in full), or -1 to stop it. Every needle wholly inside a file whose start
+ * a search passes is reported, so a file never reported holds no trace of a key.
+ */
+export function forEachTraceCandidate(buf: Buffer, onHit: (at: number) => number): void {
+  for (const n of CANDIDATE_NEEDLE_BYTES) {
+    const h = n.headBytes.length;
+    let from = 0;
+    for (let i = buf.indexOf(n.tail, from + h); i >= 0; i = buf.indexOf(n.tail, Math.max(i + 1, from + h))) {
+      let ok = true;
+      for (let j = 0; j < h; j++) if (buf[i - h + j] !== n.headBytes[j]) ok = false;
+      if (!ok) continue;
+      from = onHit(i - h);
+      if (from < 0) break;
+    }
+  }
+}
+
 export interface DetectOptions {
   /** Collects why each key-shaped candidate was not taken (for tests and `--explain`). */
   rejections?: Rejection[];

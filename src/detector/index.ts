@@ -7,7 +7,7 @@ import { MAX_ENCODED_KEY_LENGTH } from './key-format.js';
 import { LineLocator, NewlineCounter } from './locate.js';
 import { keySha256, redactKey } from './redact.js';
 
-export { detectKeys, hasKeyTrace, type KeyMatch, type Rejection } from './detect.js';
+export { detectKeys, forEachTraceCandidate, hasKeyTrace, type KeyMatch, type Rejection } from './detect.js';
 export { KEY_FILTERS, type KeyFilter } from './filters.js';
 export { keySha256, redactKey } from './redact.js';
 export { MAX_KEY_LENGTH, MIN_KEY_LENGTH, MAX_ENCODED_KEY_LENGTH } from './key-format.js';
@@ -55,7 +55,8 @@ export function textFormOf(buf: Buffer): { form: TextForm; bomLength: number } {
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) return { form: 'utf16be', bomLength: 2 };
   if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { form: 'utf8', bomLength: 3 };
   const n = Math.min(buf.length, 1024) & ~1;
-  const zero = buf.indexOf(0);
+  // Only a zero in the first KiB counts: search just there, not (a pass over) the whole buffer.
+  const zero = n >= 16 ? buf.subarray(0, n).indexOf(0) : -1;
   if (n >= 16 && zero >= 0 && zero < n) {
     // ASCII in UTF-16 has a zero byte in every pair; text without one in its first KiB is not UTF-16.
     let evenZero = 0;
@@ -104,7 +105,7 @@ const LINE_REACH = 16 * 1024;
 
 /**
  * Bytes (UTF-8 text, or binary): only the regions around a trace of a key are turned into text and
- * searched, each widened to whole lines, so an 8 MiB window with one key costs a few KiB of strings.
+ * searched, each widened to whole lines, so a 1 MiB window with one key costs a few KiB of strings.
  * Every search here is bounded or moves forward only, so a minified line of megabytes with many
  * traces on it costs no more than its length.
  */

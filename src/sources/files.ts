@@ -62,11 +62,15 @@ export interface FileScanOptions extends FindingFilterOptions {
 
 const toSlash = path.sep === '/' ? (p: string) => p : (p: string) => p.split(path.sep).join('/');
 
-/** One thing the scan reports on, in the order the report lists them. */
+/**
+ * One thing the scan reports on, in the order the report lists them. A walked folder is one item:
+ * its files are the jobs `[firstJob, endJob)` in walk order, and only the few of them worth a line
+ * in the report (findings, errors) are sorted by path at the end (sorting all 39,000 files of a big
+ * tree cost more than scanning a thousand of them).
+ */
 type Item =
   | { kind: 'file'; job: number; named: boolean }
-  | { kind: 'error'; file: string; message: string }
-  | { kind: 'skip' }
+  | { kind: 'walk'; firstJob: number; endJob: number; others: Walked[]; name: string }
   | { kind: 'stdin'; data: Buffer };
 
 export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
@@ -105,11 +109,9 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
       // A folder named on the command line is scanned even if ignored; then only the ignore files
       // inside it count (as `git add -f` would see it).
       const walkRules = folderRel !== '' && rules.ignores(folderRel, true) ? new IgnoreRules(base, honour, [], folderRel) : rules;
-      for (const entry of walk(abs, rel, base, walkRules, queue)) {
-        if (entry.kind === 'file') items.push({ kind: 'file', job: entry.job, named: false });
-        else if (entry.kind === 'error') items.push({ kind: 'error', file: entry.path || rel || '.', message: entry.message });
-        else items.push({ kind: 'skip' });
-      }
+      const firstJob = queue.jobs.length;
+      const others = walk(abs, rel, base, walkRules, queue);
+      items.push({ kind: 'walk', firstJob, endJob: queue.jobs.length, others, name: rel || '.' });
     }
     const { outcomes, quiet } = await queue.finish();
     return assemble(items, queue.jobs, outcomes, quiet, filterOptions, started);
@@ -218,29 +220,50 @@ function assemble(
   const findings: Finding[] = [];
   const errors: ScanError[] = [];
   const stats = { files: quiet.files, bytes: quiet.bytes, skipped: 0, durationMs: 0 };
+  const addFile = (job: number, named: boolean) => {
+    const outcome = outcomes[job];
+    if (outcome === undefined) return; // read by a worker, nothing to report (counted in `quiet`)
+    const rel = jobs[job].rel;
+    if ('error' in outcome) {
+      if (named) throw new UsageError(`cannot read ${JSON.stringify(rel)}: ${outcome.error}`);
+      errors.push({ file: rel, message: outcome.error });
+      stats.skipped++;
+      return;
+    }
+    stats.files++;
+    stats.bytes += outcome.bytes;
+    findings.push(...outcome.findings);
+  };
   for (const item of items) {
-    if (item.kind === 'error') {
-      errors.push({ file: item.file, message: item.message });
-      stats.skipped++;
-    } else if (item.kind === 'skip') {
-      stats.skipped++;
-    } else if (item.kind === 'stdin') {
+    if (item.kind === 'stdin') {
       stats.files++;
       stats.bytes += item.data.length;
       findings.push(...findingsInContent(item.data, { file: '(stdin)', source: 'file', commit: null, place: 'working-tree' }, options));
+    } else if (item.kind === 'file') {
+      addFile(item.job, item.named);
     } else {
-      const outcome = outcomes[item.job];
-      if (outcome === undefined) continue; // read by a worker, nothing to report (counted in `quiet`)
-      const rel = jobs[item.job].rel;
-      if ('error' in outcome) {
-        if (item.named) throw new UsageError(`cannot read ${JSON.stringify(rel)}: ${outcome.error}`);
-        errors.push({ file: rel, message: outcome.error });
-        stats.skipped++;
-        continue;
+      // Quiet files are only counted; what the report lists is put in path order.
+      const listed: Array<{ path: string; job: number; entry?: Walked }> = [];
+      for (let job = item.firstJob; job < item.endJob; job++) {
+        const outcome = outcomes[job];
+        if (outcome === undefined) continue;
+        if ('error' in outcome || outcome.findings.length > 0) listed.push({ path: jobs[job].rel, job });
+        else {
+          stats.files++;
+          stats.bytes += outcome.bytes;
+        }
       }
-      stats.files++;
-      stats.bytes += outcome.bytes;
-      findings.push(...outcome.findings);
+      for (const entry of item.others) {
+        if (entry.kind === 'error') listed.push({ path: entry.path, job: -1, entry });
+        else stats.skipped++;
+      }
+      listed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      for (const l of listed) {
+        if (l.entry?.kind === 'error') {
+          errors.push({ file: l.entry.path || item.name, message: l.entry.message });
+          stats.skipped++;
+        } else addFile(l.job, false);
+      }
     }
   }
   stats.durationMs = Math.round(performance.now() - started);
@@ -261,11 +284,12 @@ function isInside(dir: string, abs: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-type Walked = { kind: 'file'; path: string; job: number } | { kind: 'error'; path: string; message: string } | { kind: 'skip'; path: string };
+type Walked = { kind: 'error'; path: string; message: string } | { kind: 'skip'; path: string };
 
 /**
  * Every file under `dir`, added to `queue` as it is found (`rel`: the folder's name in reports),
- * links checked, ignored folders pruned. Returns the entries sorted by path, `rel`-prefixed.
+ * links checked, ignored folders pruned. Returns what is not a file to read (unreadable folders,
+ * links), `rel`-prefixed, in walk order.
  */
 function walk(dir: string, rel: string, base: string, rules: IgnoreRules, queue: JobQueue): Walked[] {
   const out: Walked[] = [];
@@ -296,10 +320,7 @@ function walk(dir: string, rel: string, base: string, rules: IgnoreRules, queue:
       const isDir = e.isDirectory();
       if (rules.active && rules.ignores(basePrefix + e.name, isDir)) continue;
       if (isDir) folders.push(e);
-      else if (e.isFile()) {
-        const name = prefix + e.name;
-        out.push({ kind: 'file', path: name, job: queue.add(p + path.sep + e.name, name) });
-      }
+      else if (e.isFile()) queue.add(p + path.sep + e.name, prefix + e.name);
       else if (e.isSymbolicLink()) out.push(checkLink(p + path.sep + e.name, prefix + e.name));
     }
     return folders;
@@ -312,7 +333,6 @@ function walk(dir: string, rel: string, base: string, rules: IgnoreRules, queue:
     unique: false,
     fs: { readdirSync } as unknown as fg.FileSystemAdapter,
   });
-  out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return out;
 }
 

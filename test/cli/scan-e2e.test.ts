@@ -347,7 +347,7 @@ describe('odd trees: errors are listed and the scan goes on', () => {
     fs.symlinkSync(outside, path.join(edge, 'outside-link'));
     fs.symlinkSync(path.join(edge, 'ok.js'), path.join(edge, 'inside-link'));
     write('image.bin', 708, (k) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13]), Buffer.alloc(3000, 0xa5), Buffer.from(k), Buffer.from([0, 0xff, 0])]));
-    // Bigger than the 8 MiB read window: a key runs across the first window's end.
+    // Far bigger than the 1 MiB read window: the file is read in windows, and the key sits deep in it.
     const big = Buffer.alloc(9 * 1024 * 1024, 'const filler = 1;\n');
     keys['big.log'] = plantKey('install', 128, 709);
     const at = 8 * 1024 * 1024 - 60 - ((8 * 1024 * 1024 - 60) % 18);

@@ -4,6 +4,7 @@
 
 import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
+import { streamGit } from '../../sources/git-scan.js';
 import { parsePushUpdates, scanPush, type PushUpdate } from '../../sources/push.js';
 import { printBlockedMessage } from '../blocked-message.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
@@ -22,6 +23,8 @@ export function registerPrePushCommand(program: Command, run: (action: () => Pro
     .option('--no-ignore', 'honour neither .mirrascanignore nor the config\'s ignorePaths');
   addCommonOptions(cmd).action((remote: string | undefined, _url: string | undefined, options: PrePushOptions) =>
     run(async () => {
+      // Even a push with nothing to send must run in a repository: a CI step that pipes nothing in is not a pass.
+      await streamGit(process.cwd(), ['rev-parse', '--git-dir'], () => undefined);
       const updates: PushUpdate[] = process.stdin.isTTY
         ? [{ localRef: 'HEAD', localSha: 'HEAD', remoteRef: '', remoteSha: '0'.repeat(40) }]
         : parsePushUpdates(await readStdin());
