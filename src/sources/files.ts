@@ -15,6 +15,7 @@ import { UsageError } from '../errors.js';
 import type { Finding, ScanError, ScanResult } from '../finding.js';
 import { SCAN_IGNORE_FILE } from './ignored-paths.js';
 import { findRoot } from './repo-root.js';
+import { readTrackedPaths, type TrackedPaths } from './tracked-files.js';
 import { findingsInContent, type FindingFilterOptions } from './content-scan.js';
 import {
   READ_WINDOW_BYTES,
@@ -31,10 +32,6 @@ import {
 
 export { READ_WINDOW_BYTES } from './file-worker.js';
 export { findRoot, SCAN_IGNORE_FILE };
-
-
-/** The ignore files honoured in every folder (gitignore syntax, relative to their folder). */
-const IGNORE_FILES = ['.gitignore', SCAN_IGNORE_FILE];
 
 /** A walk of at least this many files is shared with worker threads (below it, starting them costs more than it saves). */
 export const PARALLEL_MIN_FILES = 400;
@@ -103,12 +100,12 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
       }
       // Ignore files apply from the repository that holds the folder (this one, or another).
       const base = abs === root || isInside(root, abs) ? root : findRoot(abs);
-      const rules = new IgnoreRules(base, honour, options.ignorePatterns ?? []);
+      const rules = new IgnoreRules(base, honour, options.ignorePatterns ?? [], undefined, honour ? readTrackedPaths(base) : null);
       const folderRel = toSlash(path.relative(base, abs));
       rules.loadAncestors(folderRel);
       // A folder named on the command line is scanned even if ignored; then only the ignore files
       // inside it count (as `git add -f` would see it).
-      const walkRules = folderRel !== '' && rules.ignores(folderRel, true) ? new IgnoreRules(base, honour, [], folderRel) : rules;
+      const walkRules = folderRel !== '' && rules.ignores(folderRel, true) ? rules.from(folderRel) : rules;
       const firstJob = queue.jobs.length;
       const others = walk(abs, rel, base, walkRules, queue);
       items.push({ kind: 'walk', firstJob, endJob: queue.jobs.length, others, name: rel || '.' });
@@ -311,7 +308,7 @@ function walk(dir: string, rel: string, base: string, rules: IgnoreRules, queue:
     let basePrefix = '';
     if (rules.active) {
       const baseDir = p === base ? '' : toSlash(p.slice(base.length + 1));
-      if (entries.some((e) => IGNORE_FILES.includes(e.name))) rules.load(baseDir);
+      if (entries.some((e) => e.name === '.gitignore' || e.name === SCAN_IGNORE_FILE)) rules.load(baseDir);
       basePrefix = baseDir === '' ? '' : baseDir + '/';
     }
     const folders: fs.Dirent[] = [];
@@ -353,12 +350,12 @@ async function readStdin(): Promise<Buffer> {
 }
 
 /**
- * Ignore rules of every folder seen so far, applied as git applies .gitignore files: each folder's
- * .gitignore and .mirrascanignore speak for the paths below it, and the deepest file with an opinion
- * decides. Paths are relative to `base` (the repository root), `/`-separated; `''` is the base itself.
+ * The ignore rules of every folder seen so far, applied as git does: in each family the deepest file
+ * with an opinion decides. `.gitignore` never hides a file git tracks (nor a folder holding one);
+ * `.mirrascanignore` and the config's patterns are the scan's own choice and hide tracked files too.
  */
 class IgnoreRules {
-  private readonly byDir = new Map<string, Ignore | null>();
+  private readonly byDir = new Map<string, { git: Ignore | null; scan: Ignore | null }>();
   private readonly top: Ignore;
   private readonly hasTop: boolean;
 
@@ -368,9 +365,15 @@ class IgnoreRules {
     private readonly honour: boolean,
     patterns: string[],
     private readonly floor?: string,
+    private readonly tracked: TrackedPaths | null = null,
   ) {
     this.top = ignore().add(patterns);
     this.hasTop = patterns.length > 0;
+  }
+
+  /** The same rules for a walk of `floor` named on the command line: only ignore files inside it count. */
+  from(floor: string): IgnoreRules {
+    return new IgnoreRules(this.base, this.honour, [], floor, this.tracked);
   }
 
   /** Whether any rule can apply (with `--no-ignore` and no patterns, nothing is checked). */
@@ -389,16 +392,15 @@ class IgnoreRules {
   load(relDir: string): void {
     if (!this.honour || this.byDir.has(relDir)) return;
     if (this.floor !== undefined && !(relDir === this.floor || relDir.startsWith(this.floor + '/'))) return;
-    let rules: Ignore | null = null;
-    for (const name of IGNORE_FILES) {
-      try {
-        const text = fs.readFileSync(path.join(this.base, relDir, name), 'utf8');
-        rules = (rules ?? ignore()).add(text);
-      } catch {
-        // no such file here, or not readable: nothing to honour
-      }
+    this.byDir.set(relDir, { git: this.read(relDir, '.gitignore'), scan: this.read(relDir, SCAN_IGNORE_FILE) });
+  }
+
+  private read(relDir: string, name: string): Ignore | null {
+    try {
+      return ignore().add(fs.readFileSync(path.join(this.base, relDir, name), 'utf8'));
+    } catch {
+      return null; // no such file here, or not readable: nothing to honour
     }
-    this.byDir.set(relDir, rules);
   }
 
   ignores(rel: string, isDir: boolean): boolean {
@@ -406,11 +408,17 @@ class IgnoreRules {
     const suffix = isDir ? '/' : '';
     if (this.hasTop && this.top.ignores(rel + suffix)) return true;
     if (!this.honour) return false;
+    if (this.deepestSays(rel, suffix, 'scan')) return true;
+    const tracked = this.tracked && (isDir ? this.tracked.folders.has(rel) : this.tracked.files.has(rel));
+    return !tracked && this.deepestSays(rel, suffix, 'git');
+  }
+
+  private deepestSays(rel: string, suffix: string, family: 'git' | 'scan'): boolean {
     for (let dir = parentOf(rel); ; dir = parentOf(dir)) {
-      const rules = this.byDir.get(dir);
+      const rules = this.byDir.get(dir)?.[family];
       if (rules) {
         const r = rules.test((dir === '' ? rel : rel.slice(dir.length + 1)) + suffix);
-        if (r.ignored || r.unignored) return r.ignored; // the deepest file with an opinion decides
+        if (r.ignored || r.unignored) return r.ignored;
       }
       if (dir === '') return false;
     }
