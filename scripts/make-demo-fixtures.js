@@ -4,8 +4,9 @@
 // (the same generator as test/support/fake-keys.ts), so tests can make them again.
 //
 // The app plants keys written in different ways, next to placeholders that must NOT be reported.
-// Two files are left out of a default scan on purpose: `.env.local` (in the app's .gitignore; commit
-// it with `git add -f`) and `test/fixtures/keys.json` (in the app's .mirrascanignore).
+// Two files are left out of a default scan on purpose: `.env.local` (in the app's .gitignore, so it is
+// not committed either: git would scan a tracked file whatever .gitignore says; the tests write it
+// with makeDemoFixtures()) and `test/fixtures/keys.json` (in the app's .mirrascanignore).
 //
 // Usage: node scripts/make-demo-fixtures.js
 

@@ -4,6 +4,9 @@
 
 import { MAX_ENCODED_KEY_LENGTH, MAX_KEY_LENGTH } from './key-format.js';
 
+/** Decoded text enough to judge any key: its longest form, plus what the filters look at after it. */
+export const DECODED_WINDOW = MAX_KEY_LENGTH + 16;
+
 export interface Decoded {
   /** The decoded text (one char per byte for byte-oriented encodings). */
   text: string;
@@ -30,12 +33,12 @@ function readHex(s: string, from: number, n: number): number {
 type EscapeReader = (s: string, at: number) => { value: number; length: number } | null;
 
 /** A run of plain characters and escapes from `from`, decoded, as far as a key could reach. */
-function decodeRun(s: string, from: number, escapeCode: number, readEscape: EscapeReader, isPlain: (c: number) => boolean): Decoded {
+function decodeRun(s: string, from: number, escapeCode: number, readEscape: EscapeReader, isPlain: (c: number) => boolean, enough: number): Decoded {
   const out: string[] = [];
   const rawStart: number[] = [];
   let i = from;
   const limit = Math.min(s.length, from + MAX_ENCODED_KEY_LENGTH);
-  while (i < limit) {
+  while (i < limit && out.length < enough) {
     const c = s.charCodeAt(i);
     if (c === escapeCode) {
       const escape = readEscape(s, i);
@@ -84,22 +87,22 @@ const isUrlPlain = (c: number) => isAlnum(c) || c === 95 || c === 45 || c === 46
 const isWordChar = (c: number) => isAlnum(c) || c === 95;
 
 /** `mirra%5F…`: percent-escapes and the characters a URL leaves alone. */
-export function decodePercent(s: string, from: number): Decoded {
-  return decodeRun(s, from, 37 /* % */, readPercentEscape, isUrlPlain);
+export function decodePercent(s: string, from: number, enough = DECODED_WINDOW): Decoded {
+  return decodeRun(s, from, 37 /* % */, readPercentEscape, isUrlPlain, enough);
 }
 
 /** `mirra\u005f…`, `mirra\x5f…`, `\u{5f}`: the escapes of JS, JSON, Python and C-like sources. */
-export function decodeEscapes(s: string, from: number): Decoded {
-  return decodeRun(s, from, 92 /* \ */, readBackslashEscape, isWordChar);
+export function decodeEscapes(s: string, from: number, enough = DECODED_WINDOW): Decoded {
+  return decodeRun(s, from, 92 /* \ */, readBackslashEscape, isWordChar, enough);
 }
 
 /** ASCII written as UTF-16 inside bytes read one per char: take every other byte while its partner is 0. */
-export function decodeUtf16Window(s: string, from: number): Decoded {
+export function decodeUtf16Window(s: string, from: number, enough = DECODED_WINDOW): Decoded {
   const out: string[] = [];
   const rawStart: number[] = [];
   let i = from;
   const limit = Math.min(s.length - 1, from + MAX_KEY_LENGTH * 2 + 8);
-  while (i < limit && s.charCodeAt(i + 1) === 0 && s.charCodeAt(i) !== 0 && s.charCodeAt(i) < 128) {
+  while (i < limit && out.length < enough && s.charCodeAt(i + 1) === 0 && s.charCodeAt(i) !== 0 && s.charCodeAt(i) < 128) {
     out.push(s[i]);
     rawStart.push(i);
     i += 2;
@@ -130,12 +133,12 @@ const WRAPPED_LINE_SCAN = 1024;
  * the raw text of the group it came from. A blob wrapped over lines (MIME, PEM, `base64` output) is
  * read across its line breaks (see `wrappedBlobContinues`).
  */
-export function decodeBase64Window(s: string, groupStart: number): Decoded {
+export function decodeBase64Window(s: string, groupStart: number, enough = BASE64_WINDOW_BYTES): Decoded {
   const out: string[] = [];
   const rawStart: number[] = [];
   const rawEnd: number[] = [];
   let i = groupStart;
-  while (out.length < BASE64_WINDOW_BYTES) {
+  while (out.length < Math.min(enough, BASE64_WINDOW_BYTES)) {
     let bits = 0;
     let n = 0;
     let first = i;

@@ -4,7 +4,7 @@
 import type { Encoding, KeyType } from '../finding.js';
 import { decodeBase64Window, decodeEscapes, decodePercent, decodeUtf16Window, isBase64Code, type Decoded } from './decoders.js';
 import { parseCandidate, rejectingFilter } from './filters.js';
-import { KEY_PREFIX, TYPED_PREFIXES } from './key-format.js';
+import { isHexCode, KEY_PREFIX, TYPED_PREFIXES } from './key-format.js';
 
 export interface KeyMatch {
   /** The exact key, as it would be sent to the API. Never print it. */
@@ -164,9 +164,9 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
       const m = matchPlainAt(text, at, rejectAt(at));
       if (m) push({ ...m, encoding: 'plain' });
     } else if (next === 37 /* % */) {
-      decodeThen(text, at, decodePercent(text, at), 'url', push, rejectAt(at));
+      decodeThen(text, at, decodeLazily((n) => decodePercent(text, at, n), 0), 'url', push, rejectAt(at));
     } else if (next === 92 /* \ */) {
-      decodeThen(text, at, decodeEscapes(text, at), 'escape', push, rejectAt(at));
+      decodeThen(text, at, decodeLazily((n) => decodeEscapes(text, at, n), 0), 'escape', push, rejectAt(at));
     }
   }
 
@@ -177,8 +177,8 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
       if (groupStart < 0 || !allBase64(text, groupStart, at)) continue;
       // Decode one group earlier where there is one, so the byte before `mirra_` can be checked.
       const from = groupStart >= 4 && allBase64(text, groupStart - 4, groupStart) ? groupStart - 4 : groupStart;
-      const decoded = decodeBase64Window(text, from);
       const stemAt = ((groupStart - from) / 4) * 3 + byteOffset;
+      const decoded = decodeLazily((n) => decodeBase64Window(text, from, n), stemAt);
       const m = matchPlainAt(decoded.text, stemAt, rejectAt(groupStart));
       if (m) push(mapBack(m, decoded, 'base64'));
     }
@@ -187,12 +187,29 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
   for (const at of needleHits(text, UTF16_NEEDLE)) {
     // Include the character before, so a word glued before `mirra_` is still seen.
     const from = at >= 2 && text.charCodeAt(at - 1) === 0 && text.charCodeAt(at - 2) !== 0 ? at - 2 : at;
-    const decoded = decodeUtf16Window(text, from);
+    const decoded = decodeLazily((n) => decodeUtf16Window(text, from, n), (at - from) / 2);
     const m = matchPlainAt(decoded.text, (at - from) / 2, rejectAt(at));
     if (m) push(mapBack(m, decoded, 'utf16'));
   }
 
   return matches.sort((a, b) => a.start - b.start);
+}
+
+/** Decoded characters that show whether an encoded `mirra_` goes on like a key at all. */
+const QUICK_LOOK = 48;
+
+/**
+ * Decodes a short window first and the full one only if the hex after the prefix runs to its end:
+ * most encoded `mirra` are names or fragments, and text made of nothing else must stay cheap.
+ * (A hex run that stops inside the short window makes a candidate too short to be a key.)
+ */
+function decodeLazily(decode: (enough: number) => Decoded, stemAt: number): Decoded {
+  const quick = decode(QUICK_LOOK);
+  const t = quick.text;
+  let i = stemAt + KEY_PREFIX.length;
+  for (const p of TYPED_PREFIXES) if (t.startsWith(p.prefix, stemAt)) i = stemAt + p.prefix.length;
+  while (i < t.length && isHexCode(t.charCodeAt(i))) i++;
+  return i < t.length ? quick : decode(Number.POSITIVE_INFINITY);
 }
 
 function allBase64(text: string, from: number, to: number): boolean {
