@@ -3,8 +3,9 @@
 // the git sources (staged, commits, pushes) drop findings under them here.
 
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import ignore from 'ignore';
+import type { Ignore } from 'ignore';
 import type { ScanResult } from '../finding.js';
 import { findRoot } from './repo-root.js';
 
@@ -30,6 +31,8 @@ export function dropIgnoredPaths(result: ScanResult, options: IgnoredPathOptions
     }
   }
   if (patterns.length === 0) return result;
+  // Loaded only when there is something to drop: a pre-commit hook with no findings never needs it.
+  const ignore = createRequire(import.meta.url)('ignore') as () => Ignore;
   const rules = ignore().add(patterns);
   const ignored = (file: string) => {
     try {
