@@ -3,7 +3,7 @@
 // Commands only gather findings; this finishes them.
 
 import { applyBaseline } from '../baseline/index.js';
-import { applyAllowedKeys, loadConfig } from '../config/index.js';
+import { applyAllowedKeys, type MirraScanConfig } from '../config/index.js';
 import type { ScanResult } from '../finding.js';
 import { buildHint } from '../hints/index.js';
 import { writeReport } from '../report/index.js';
@@ -11,8 +11,8 @@ import type { CommonOptions } from './common-options.js';
 import { exitCodeFor } from './exit-codes.js';
 import { verifyOptionsFor } from './verify-options.js';
 
-export async function finishRun(result: ScanResult, options: CommonOptions): Promise<number> {
-  const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
+/** `config`: the one the command loaded (each command reads it once, before it scans). */
+export async function finishRun(result: ScanResult, options: CommonOptions, config: MirraScanConfig): Promise<number> {
   applyAllowedKeys(result, config);
   applyBaseline(result, options.baseline);
   if (options.verify) {

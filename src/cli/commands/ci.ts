@@ -47,7 +47,7 @@ export function registerCiCommand(program: Command, run: (action: () => Promise<
             inlineAllow: inlineAllowFor(options.inlineAllow, config),
           })
         : { findings: [], errors: [], stats: { files: 0, bytes: 0, skipped: 0, durationMs: 0 } };
-      return finishRun(result, options);
+      return finishRun(result, options, config);
     }),
   );
 }

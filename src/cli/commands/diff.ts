@@ -42,7 +42,7 @@ export function registerDiffCommand(program: Command, run: (action: () => Promis
         honourIgnoreFile: options.ignore,
         inlineAllow: inlineAllowFor(options.inlineAllow, config),
       });
-      return finishRun(result, options);
+      return finishRun(result, options, config);
     }),
   );
 }

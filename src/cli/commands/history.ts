@@ -42,7 +42,7 @@ export function registerHistoryCommand(program: Command, run: (action: () => Pro
       } finally {
         progress?.clear(); // before anything else is printed on the terminal
       }
-      return finishRun(result, options);
+      return finishRun(result, options, config);
     }),
   );
 }

@@ -37,7 +37,7 @@ export function registerPrePushCommand(program: Command, run: (action: () => Pro
         honourIgnoreFile: options.ignore,
         inlineAllow: inlineAllowFor(options.inlineAllow, config),
       });
-      const code = await finishRun(result, options);
+      const code = await finishRun(result, options, config);
       printBlockedMessage(code, options, 'push', { remote });
       return code;
     }),

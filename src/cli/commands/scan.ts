@@ -26,7 +26,7 @@ export function registerScanCommand(program: Command, run: (action: () => Promis
         ignorePatterns: config.ignorePaths,
         inlineAllow: inlineAllowFor(options.inlineAllow, config),
       });
-      return finishRun(result, options);
+      return finishRun(result, options, config);
     }),
   );
 }
