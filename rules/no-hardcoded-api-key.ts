@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Rule } from 'eslint';
 import ignore from 'ignore';
 import type { TSESTree } from '@typescript-eslint/types';
-import { detectKeys, hasKeyTrace, INLINE_ALLOW_MARKER, keySha256, MIN_KEY_LENGTH, redactKey, type KeyMatch } from '../src/detector/index.js';
+import { detectKeys, hasInlineAllow, hasKeyTrace, keySha256, MIN_KEY_LENGTH, redactKey, type KeyMatch } from '../src/detector/index.js';
 import type { Encoding, KeyType } from '../src/finding.js';
 import { buildHint } from '../src/hints/index.js';
 import { loadConfigSync, type MirraScanConfig } from '../src/config/index.js';
@@ -202,7 +202,7 @@ export default createRule<[RuleOptions], MessageId>({
       reported.add(id);
       const start = sourceCode.getLocFromIndex(range[0]);
       // The CLI's inline allow marker works here too, so one comment serves both tools.
-      if (inlineAllow && sourceCode.lines[start.line - 1]?.includes(INLINE_ALLOW_MARKER)) return;
+      if (inlineAllow && hasInlineAllow(sourceCode.lines[start.line - 1] ?? '')) return;
       context.report({
         loc: { start, end: sourceCode.getLocFromIndex(range[1]) },
         messageId,

@@ -199,5 +199,20 @@ function lineHas(text: string, offset: number, marker: string): boolean {
   const ls = text.lastIndexOf('\n', offset - 1) + 1;
   let le = text.indexOf('\n', offset);
   if (le < 0) le = text.length;
-  return text.slice(ls, le).includes(marker);
+  return hasMarker(text.slice(ls, le), marker);
+}
+
+const isMarkerNeighbour = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_-]/.test(c);
+
+/** `marker` as a word of its own: `not-mirra-scan:allowed` or `xmirra-scan:allow` is not the marker. */
+function hasMarker(line: string, marker: string): boolean {
+  for (let at = line.indexOf(marker); at >= 0; at = line.indexOf(marker, at + 1)) {
+    if (!isMarkerNeighbour(line[at - 1]) && !isMarkerNeighbour(line[at + marker.length])) return true;
+  }
+  return false;
+}
+
+/** Whether a source line carries the inline allow comment (the ESLint rule asks too). */
+export function hasInlineAllow(line: string): boolean {
+  return hasMarker(line, INLINE_ALLOW_MARKER);
 }

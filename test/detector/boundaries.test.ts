@@ -104,6 +104,11 @@ describe('mirra-scan:allow', () => {
       [3, false],
     ]);
   });
+
+  it('counts only as a word of its own, not inside a longer one', () => {
+    const lines = [`'${KEY}' // not-mirra-scan:allowed`, `'${KEY}' // see xmirra-scan:allow`, `'${KEY}' /* mirra-scan:allow */`, `'${KEY}' # mirra-scan:allow: fixture`];
+    expect(scanContent(lines.join('\n')).map((k) => k.inlineAllowed)).toEqual([false, false, true, true]);
+  });
 });
 
 describe('the fast path', () => {
