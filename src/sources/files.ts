@@ -319,6 +319,8 @@ function walk(dir: string, rel: string, base: string, rules: IgnoreRules, queue:
       if (isDir) folders.push(e);
       else if (e.isFile()) queue.add(p + path.sep + e.name, prefix + e.name);
       else if (e.isSymbolicLink()) out.push(checkLink(p + path.sep + e.name, prefix + e.name));
+      // A FIFO could block a read forever, a device could be endless: said, never opened.
+      else out.push({ kind: 'error', path: prefix + e.name, message: 'not a regular file (a FIFO, socket or device): not read' });
     }
     return folders;
   };
