@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { cosmiconfig, cosmiconfigSync, defaultLoaders, defaultLoadersSync, type CosmiconfigResult, type LoaderSync } from 'cosmiconfig';
+import type { CosmiconfigResult, LoaderSync } from 'cosmiconfig';
 import { maskKeyShaped } from '../detector/redact.js';
 import { UsageError } from '../errors.js';
 import type { ScanResult } from '../finding.js';
@@ -72,20 +72,46 @@ export interface LoadConfigOptions {
 const MODULE = 'mirrascan';
 const explorerOptions = { packageProp: PACKAGE_PROP, searchPlaces: CONFIG_SEARCH_PLACES, searchStrategy: 'none' as const, cache: true };
 
-let asyncExplorer: ReturnType<typeof cosmiconfig> | undefined;
-let syncExplorer: ReturnType<typeof cosmiconfigSync> | undefined;
+type Cosmiconfig = typeof import('cosmiconfig');
+let asyncExplorer: ReturnType<Cosmiconfig['cosmiconfig']> | undefined;
+let syncExplorer: ReturnType<Cosmiconfig['cosmiconfigSync']> | undefined;
+
+/** cosmiconfig is loaded only when there is a config to read: most runs (and every hook) have none. */
+const loadCosmiconfig = (): Cosmiconfig => createRequire(import.meta.url)('cosmiconfig') as Cosmiconfig;
+
+/** Whether any folder holds a file cosmiconfig could take (a package.json only with a "mirraScan" key). */
+function anyConfigIn(dirs: string[]): boolean {
+  for (const dir of dirs) {
+    for (const place of CONFIG_SEARCH_PLACES) {
+      const file = path.join(dir, place);
+      if (place !== 'package.json') {
+        if (fs.existsSync(file)) return true;
+        continue;
+      }
+      try {
+        if (fs.readFileSync(file, 'utf8').includes(`"${PACKAGE_PROP}"`)) return true;
+      } catch {
+        // no package.json here
+      }
+    }
+  }
+  return false;
+}
 
 /** The config for a run: `configPath` if given, else the nearest one from `cwd` up to the repository root. */
 export async function loadConfig(options: LoadConfigOptions): Promise<MirraScanConfig> {
+  const dirs = options.configPath ? [] : searchDirs(options.cwd);
+  if (!options.configPath && !anyConfigIn(dirs)) return defaultConfig();
   // Making the explorer already reads package.json in the current folder, so it can fail like a load.
-  const explorer = (asyncExplorer ??= await attempt(options.cwd, options.cwd, async () =>
-    cosmiconfig(MODULE, { ...explorerOptions, loaders: { ...defaultLoaders, noExt: defaultLoaders['.json'] } }),
-  ));
+  const explorer = (asyncExplorer ??= await attempt(options.cwd, options.cwd, async () => {
+    const { cosmiconfig, defaultLoaders } = loadCosmiconfig();
+    return cosmiconfig(MODULE, { ...explorerOptions, loaders: { ...defaultLoaders, noExt: defaultLoaders['.json'] } });
+  }));
   if (options.configPath) {
     const file = path.resolve(options.cwd, options.configPath);
     return toConfig(await attempt(file, options.cwd, () => explorer.load(file)), options.cwd);
   }
-  for (const dir of searchDirs(options.cwd)) {
+  for (const dir of dirs) {
     const found = await attempt(dir, options.cwd, () => explorer.search(dir));
     if (found) return toConfig(found, options.cwd);
   }
@@ -109,17 +135,20 @@ export function loadConfigSync(cwd: string, configPath?: string): MirraScanConfi
 const syncResults = new Map<string, MirraScanConfig>();
 
 function loadConfigSyncUncached(cwd: string, configPath?: string): MirraScanConfig {
-  const explorer = (syncExplorer ??= attemptSync(cwd, cwd, () =>
-    cosmiconfigSync(MODULE, {
+  const dirs = configPath ? [] : searchDirs(cwd);
+  if (!configPath && !anyConfigIn(dirs)) return defaultConfig();
+  const explorer = (syncExplorer ??= attemptSync(cwd, cwd, () => {
+    const { cosmiconfigSync, defaultLoadersSync } = loadCosmiconfig();
+    return cosmiconfigSync(MODULE, {
       ...explorerOptions,
       loaders: { ...defaultLoadersSync, noExt: defaultLoadersSync['.json'], '.js': requireModule, '.cjs': requireModule, '.mjs': requireModule },
-    }),
-  ));
+    });
+  }));
   if (configPath) {
     const file = path.resolve(cwd, configPath);
     return toConfig(attemptSync(file, cwd, () => explorer.load(file)), cwd);
   }
-  for (const dir of searchDirs(cwd)) {
+  for (const dir of dirs) {
     const found = attemptSync(dir, cwd, () => explorer.search(dir));
     if (found) return toConfig(found, cwd);
   }

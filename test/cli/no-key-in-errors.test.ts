@@ -45,7 +45,8 @@ describe('error messages never carry a key', () => {
   });
 
   it('a package.json that is not valid JSON, with a key in it', () => {
-    fs.writeFileSync(path.join(dir, 'package.json'), `{\n "name": "x",\n "config": { "apiKey": "${key}" }\n "scripts": {}\n}\n`);
+    // With a "mirraScan" key it is our config file (without one, a broken package.json is not ours to read).
+    fs.writeFileSync(path.join(dir, 'package.json'), `{\n "name": "x",\n "config": { "apiKey": "${key}" }\n "mirraScan": {}\n}\n`);
     try {
       const r = run(['staged']);
       expectCleanFailure(r);
