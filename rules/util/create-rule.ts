@@ -2,10 +2,9 @@
 // options are merged over the rule's defaults (ESLint 8 does not do that itself).
 
 import type { Rule } from 'eslint';
+import { docsUrl } from '../../src/version.js';
 
-export const DOCS_BASE_URL = 'https://github.com/mirra-tools/eslint-plugin-mirra/blob/main/docs/rules/';
-
-export const docsUrl = (ruleName: string): string => `${DOCS_BASE_URL}${ruleName}.md`;
+export const ruleDocsUrl = (ruleName: string): string => docsUrl(`docs/rules/${ruleName}.md`);
 
 type RuleMeta = NonNullable<Rule.RuleModule['meta']>;
 
@@ -30,7 +29,7 @@ export function createRule<Options extends readonly object[], MessageId extends 
     name: spec.name,
     meta: {
       ...spec.meta,
-      docs: { ...spec.meta.docs, url: docsUrl(spec.name) },
+      docs: { ...spec.meta.docs, url: ruleDocsUrl(spec.name) },
       defaultOptions: [...spec.defaultOptions],
     },
     create(context) {

@@ -3,11 +3,11 @@
 
 import type { Log, Result, ReportingDescriptor } from 'sarif';
 import { secretOf, type Finding, type ScanResult } from '../finding.js';
-import { TOOL } from '../version.js';
+import { TOOL, docsUrl } from '../version.js';
 import type { ReportOptions } from './options.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-const HELP_URI = 'https://github.com/mirra-tools/eslint-plugin-mirra#what-to-do-about-a-finding';
+const HELP_URI = docsUrl('README.md', 'what-to-do-about-a-finding');
 
 export const MIRRA_KEY_RULE: ReportingDescriptor = {
   id: 'mirra-api-key',

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../src/index.js';
-import { docsUrl } from '../../rules/util/create-rule.js';
+import { ruleDocsUrl } from '../../rules/util/create-rule.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const docsDir = path.join(root, 'docs/rules');
@@ -42,7 +42,7 @@ describe('rule docs', () => {
       });
 
       it('is where meta.docs.url points', () => {
-        expect(rule.meta?.docs?.url).toBe(docsUrl(name));
+        expect(rule.meta?.docs?.url).toBe(ruleDocsUrl(name));
         expect(rule.meta?.docs?.url).toMatch(new RegExp(`/docs/rules/${name}\\.md$`));
       });
 
