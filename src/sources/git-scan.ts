@@ -108,25 +108,32 @@ function firstLine(s: string): string {
 
 /** Reads blobs by id through one `git cat-file --batch`; `onBlob(i, null)` for one git does not have. */
 export async function readBlobs(cwd: string, ids: string[], onBlob: (index: number, data: Buffer | null) => void): Promise<void> {
-  let buf: Buffer = Buffer.alloc(0);
+  // Chunks are kept in a list and joined once a whole header or blob is there: joining on every
+  // chunk would copy a large blob over and over.
+  let chunks: Buffer[] = [];
+  let buffered = 0;
   let index = 0;
   let need = -1; // bytes of content still expected for the current blob, -1 while reading a header
+  const take = (n: number): Buffer => {
+    const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, buffered);
+    chunks = all.length > n ? [all.subarray(n)] : [];
+    buffered = all.length - n;
+    return all.subarray(0, n);
+  };
   const drain = () => {
     for (;;) {
       if (need < 0) {
-        const nl = buf.indexOf(10);
+        const nl = chunks.length === 0 ? -1 : (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, buffered)).indexOf(10);
         if (nl < 0) return;
-        const header = buf.toString('latin1', 0, nl);
-        buf = buf.subarray(nl + 1);
+        const header = take(nl + 1).toString('latin1', 0, nl);
         if (header.endsWith(' missing')) {
           onBlob(index++, null);
           continue;
         }
         need = parseInt(header.slice(header.lastIndexOf(' ') + 1), 10);
       }
-      if (buf.length < need + 1) return;
-      onBlob(index++, Buffer.from(buf.subarray(0, need)));
-      buf = buf.subarray(need + 1);
+      if (buffered < need + 1) return;
+      onBlob(index++, Buffer.from(take(need + 1).subarray(0, need)));
       need = -1;
     }
   };
@@ -134,7 +141,8 @@ export async function readBlobs(cwd: string, ids: string[], onBlob: (index: numb
     cwd,
     ['cat-file', '--batch'],
     (chunk) => {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      chunks.push(chunk);
+      buffered += chunk.length;
       drain();
     },
     ids.join('\n') + '\n',
