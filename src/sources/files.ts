@@ -15,6 +15,7 @@ import { UsageError } from '../errors.js';
 import type { Finding, ScanError, ScanResult } from '../finding.js';
 import { SCAN_IGNORE_FILE } from './ignored-paths.js';
 import { findRoot } from './repo-root.js';
+import { readStdin } from './stdin.js';
 import { readTrackedPaths, type TrackedPaths } from './tracked-files.js';
 import { findingsInContent, type FindingFilterOptions } from './content-scan.js';
 import {
@@ -345,11 +346,6 @@ function checkLink(abs: string, rel: string): Walked {
   }
 }
 
-async function readStdin(): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of process.stdin) parts.push(chunk as Buffer);
-  return Buffer.concat(parts);
-}
 
 /**
  * The ignore rules of every folder seen so far, applied as git does: in each family the deepest file

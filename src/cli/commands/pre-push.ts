@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
 import { streamGit } from '../../sources/git-scan.js';
 import { parsePushUpdates, scanPush, type PushUpdate } from '../../sources/push.js';
+import { readStdin } from '../../sources/stdin.js';
 import { printBlockedMessage } from '../blocked-message.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';
@@ -27,7 +28,7 @@ export function registerPrePushCommand(program: Command, run: (action: () => Pro
       await streamGit(process.cwd(), ['rev-parse', '--git-dir'], () => undefined);
       const updates: PushUpdate[] = process.stdin.isTTY
         ? [{ localRef: 'HEAD', localSha: 'HEAD', remoteRef: '', remoteSha: '0'.repeat(40) }]
-        : parsePushUpdates(await readStdin());
+        : parsePushUpdates((await readStdin()).toString('utf8'));
       const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
       const result = await scanPush({
         cwd: process.cwd(),
@@ -42,10 +43,4 @@ export function registerPrePushCommand(program: Command, run: (action: () => Pro
       return code;
     }),
   );
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
