@@ -82,6 +82,11 @@ export async function scanGitPatch(options: GitPatchScanOptions): Promise<ScanRe
   return { findings, errors, stats };
 }
 
+/** Fails with git's own reason (`not a git repository`, …) when `cwd` is not in a repository. */
+export function assertGitRepository(cwd: string): Promise<void> {
+  return streamGit(cwd, ['rev-parse', '--git-dir'], () => undefined);
+}
+
 /** Runs git and hands its stdout over chunk by chunk; a non-zero exit is a ScanFailure with git's own words. */
 export function streamGit(cwd: string, args: string[], onChunk: (chunk: Buffer) => void, input?: string): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -9,7 +9,7 @@
 
 import type { ScanResult } from '../finding.js';
 import type { FindingFilterOptions } from './content-scan.js';
-import { PATCH_ARGS, scanGitPatch, streamGit } from './git-scan.js';
+import { PATCH_ARGS, assertGitRepository, scanGitPatch } from './git-scan.js';
 import { dropIgnoredPaths } from './ignored-paths.js';
 
 export interface StagedScanOptions extends FindingFilterOptions {
@@ -40,7 +40,7 @@ export async function scanStaged(options: StagedScanOptions): Promise<ScanResult
   } catch (e) {
     // Outside a repository `git diff` falls back to comparing files and only says `unknown option
     // cached`; ask git why it failed (on this path only, so a commit pays for no extra process).
-    await streamGit(options.cwd, ['rev-parse', '--git-dir'], () => undefined);
+    await assertGitRepository(options.cwd);
     throw e;
   }
 }

@@ -4,7 +4,7 @@
 
 import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
-import { streamGit } from '../../sources/git-scan.js';
+import { assertGitRepository } from '../../sources/git-scan.js';
 import { parsePushUpdates, scanPush, type PushUpdate } from '../../sources/push.js';
 import { readStdin } from '../../sources/stdin.js';
 import { printBlockedMessage } from '../blocked-message.js';
@@ -25,7 +25,7 @@ export function registerPrePushCommand(program: Command, run: (action: () => Pro
   addCommonOptions(cmd).action((remote: string | undefined, _url: string | undefined, options: PrePushOptions) =>
     run(async () => {
       // Even a push with nothing to send must run in a repository: a CI step that pipes nothing in is not a pass.
-      await streamGit(process.cwd(), ['rev-parse', '--git-dir'], () => undefined);
+      await assertGitRepository(process.cwd());
       const updates: PushUpdate[] = process.stdin.isTTY
         ? [{ localRef: 'HEAD', localSha: 'HEAD', remoteRef: '', remoteSha: '0'.repeat(40) }]
         : parsePushUpdates((await readStdin()).toString('utf8'));
