@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli/mirra-scan.js', import.meta.url));
 const demo = fileURLToPath(new URL('../fixtures/demo-app', import.meta.url));
 const r = spawnSync(process.execPath, [cli, 'scan', demo, ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(r.status === 1 ? 0 : (r.status ?? 2));

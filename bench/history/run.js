@@ -12,7 +12,7 @@ import { ensureCorpus } from './generate.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const corpus = path.join(root, 'bench/.corpus/history');
-const cli = path.join(root, 'dist/src/cli/main.js');
+const cli = path.join(root, 'dist/cli/mirra-scan.js');
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);

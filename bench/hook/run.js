@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+const CLI = path.join(ROOT, 'dist/cli/mirra-scan.js');
 const CORPUS = path.join(ROOT, 'bench/.corpus/hook');
 
 const argv = process.argv.slice(2);
@@ -68,7 +68,7 @@ const VARIANTS = {
     const nm = path.join(dir, 'node_modules');
     fs.mkdirSync(path.join(nm, '.bin'), { recursive: true });
     fs.symlinkSync(ROOT, path.join(nm, 'eslint-plugin-mirra'), 'dir');
-    fs.symlinkSync('../eslint-plugin-mirra/dist/src/cli/main.js', path.join(nm, '.bin', 'mirra-scan'));
+    fs.symlinkSync('../eslint-plugin-mirra/dist/cli/mirra-scan.js', path.join(nm, '.bin', 'mirra-scan'));
     fs.symlinkSync(path.join(ROOT, 'node_modules/husky'), path.join(nm, 'husky'), 'dir');
     execFileSync(process.execPath, [CLI, 'install'], { cwd: dir, env, stdio: 'pipe' });
     if (git(dir, 'config', 'core.hooksPath').trim() !== '.husky/_') throw new Error('mirra-scan install did not activate husky');

@@ -2,10 +2,15 @@
 // `npm run bench` (after `npm run build`): mirra-scan against ripgrep on the corpus make-corpus.js
 // generates (at least 300 MiB and 30,000 files of real code with planted keys, plus a 200 MiB file).
 //
-//   mirra-scan:  node dist/src/cli/main.js scan --no-ignore --format json <tree>
-//   ripgrep:     rg --no-ignore -uuu -c mirra_ <tree>          (the plain prefix only: a fair floor)
+//   mirra-scan:  node dist/cli/mirra-scan.js scan --no-ignore --format json <tree>
+//   ripgrep:     rg --no-ignore -uuu -c mirra_ <tree>          (the plain prefix only)
 //
-// Runs are interleaved (A B A B …) after one warm-up of each, so both see the same page cache and
+//   node floor:  node bench/scan/node-floor.js <tree>    (walk, read, five indexOf passes: nothing else)
+//
+// The node floor shows how close to ripgrep any Node program can get on this machine: it does only
+// the walking, reading and needle searching mirra-scan cannot avoid, spread over every CPU.
+//
+// Runs are interleaved (A B C A B C …) after one warm-up of each, so all see the same page cache and
 // the same machine load. Wall time is taken with Node's clock around each child; peak memory (max RSS)
 // with GNU time (`/usr/bin/time -f %M`). Prints medians, the ratios, and checks that every planted key
 // was found at its place (by keySha256, file, line and column) and that nothing else was.
@@ -98,24 +103,31 @@ async function main() {
 
   const mirra = [process.execPath, CLI, 'scan', '--no-ignore', '--format', 'json', tree];
   const rg = ['rg', '--no-ignore', '-uuu', '-c', 'mirra_', tree];
+  const floor = [process.execPath, path.join(ROOT, 'bench', 'scan', 'node-floor.js'), tree];
   process.chdir(ROOT);
   console.log(`corpus: ${files} files, ${mib.toFixed(0)} MiB (${(manifest.treeBytes / 1024 / 1024).toFixed(0)} MiB of copied code + a ${(manifest.bigFileBytes / 1024 / 1024).toFixed(0)} MiB file), ${manifest.keys.length} planted keys`);
   console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}, ${execFileSync('rg', ['--version']).toString().split('\n')[0]}`);
-  console.log(`A: ${mirra.slice(1).join(' ').replace(CLI, path.relative(ROOT, CLI))}\nB: ${rg.join(' ')}`);
+  console.log(`A: ${mirra.slice(1).join(' ').replace(CLI, path.relative(ROOT, CLI))}\nB: ${rg.join(' ')}\nC: node ${path.relative(ROOT, floor[1])} ${tree}`);
 
-  // Warm-up (page cache), then A B A B …
+  // Warm-up (page cache), then A B C A B C …
   timed('mirra', mirra, [0, 1]);
   timed('rg', rg, [0, 1]);
+  timed('floor', floor, [0]);
   const a = [];
   const b = [];
+  const c = [];
   let lastReport;
+  let floorOut;
   for (let i = 0; i < RUNS; i++) {
     const ra = timed('mirra', mirra, [1]);
     const rb = timed('rg', rg, [0, 1]);
+    const rc = timed('floor', floor, [0]);
     a.push(ra);
     b.push(rb);
+    c.push(rc);
     lastReport = ra.out;
-    console.log(`  run ${i + 1}: mirra-scan ${ra.wallMs.toFixed(0)} ms, ${ra.rssMb.toFixed(0)} MB | rg ${rb.wallMs.toFixed(0)} ms, ${rb.rssMb.toFixed(0)} MB`);
+    floorOut = rc.out;
+    console.log(`  run ${i + 1}: mirra-scan ${ra.wallMs.toFixed(0)} ms, ${ra.rssMb.toFixed(0)} MB | rg ${rb.wallMs.toFixed(0)} ms, ${rb.rssMb.toFixed(0)} MB | node floor ${rc.wallMs.toFixed(0)} ms, ${rc.rssMb.toFixed(0)} MB`);
   }
 
   const { report, missing, misplaced, unexpected } = checkFindings(lastReport, manifest);
@@ -123,9 +135,12 @@ async function main() {
   const wallB = median(b.map((r) => r.wallMs));
   const rssA = median(a.map((r) => r.rssMb));
   const rssMaxA = Math.max(...a.map((r) => r.rssMb));
+  const wallC = median(c.map((r) => r.wallMs));
   const ratio = wallA / wallB;
+  const [floorFiles, , floorBytes] = fs.readFileSync(floorOut, 'utf8').trim().split(' ').map(Number);
   console.log('');
   console.log(`median wall time: mirra-scan ${wallA.toFixed(0)} ms, rg ${wallB.toFixed(0)} ms  ->  ratio mirra-scan/rg = ${ratio.toFixed(2)} (goal <= ${GOAL_RATIO}: ${ratio <= GOAL_RATIO ? 'met' : 'MISSED'})`);
+  console.log(`node floor: ${wallC.toFixed(0)} ms (read ${floorFiles} files, ${(floorBytes / 1024 / 1024).toFixed(0)} MiB)  ->  node floor/rg = ${(wallC / wallB).toFixed(2)}, mirra-scan/node floor = ${(wallA / wallC).toFixed(2)}`);
   console.log(`peak RSS: mirra-scan median ${rssA.toFixed(0)} MB, max ${rssMaxA.toFixed(0)} MB; rg median ${median(b.map((r) => r.rssMb)).toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB: ${rssMaxA < GOAL_RSS_MB ? 'met' : 'MISSED'})`);
   console.log(`throughput: mirra-scan ${(mib / (wallA / 1000)).toFixed(0)} MiB/s, rg ${(mib / (wallB / 1000)).toFixed(0)} MiB/s; mirra-scan read ${report.stats.files} files, ${(report.stats.bytes / 1024 / 1024).toFixed(0)} MiB, ${report.errors.length} errors`);
   console.log(`planted keys: ${manifest.keys.length - missing.length}/${manifest.keys.length} found, ${misplaced.length} at the wrong place, ${unexpected.length} unexpected findings`);

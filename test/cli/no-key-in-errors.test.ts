@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fakeKey } from '../support/fake-keys.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(root, 'dist/src/cli/main.js');
+const CLI = path.join(root, 'dist/cli/mirra-scan.js');
 const key = fakeKey('script', 77);
 const body = key.slice('mirra_script_'.length);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mirra-errors-'));

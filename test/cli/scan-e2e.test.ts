@@ -14,7 +14,7 @@ import { DEMO_KEYS, demoKey, makeDemoFixtures } from '../../scripts/make-demo-fi
 import { fakeKey } from '../support/fake-keys.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(root, 'dist/src/cli/main.js');
+const CLI = path.join(root, 'dist/cli/mirra-scan.js');
 const DEMO = 'fixtures/demo-app';
 const IS_ROOT = process.getuid?.() === 0;
 const NOBODY = 65534;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakeKey } from '../support/fake-keys.js';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/src/cli/main.js');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/mirra-scan.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mirra-special-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const hasMkfifo = spawnSync('mkfifo', [path.join(dir, 'pipe')]).status === 0;

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { keySha256 } from '../../src/detector/index.js';
 import { fakeKey } from '../support/fake-keys.js';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/src/cli/main.js');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/mirra-scan.js');
 const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'mirra-tracked-'));
 afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 /** The project's root (where package.json and dist/ are). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The built CLI; tests run after `npm run build`. */
-export const CLI = path.join(PROJECT_ROOT, 'dist/src/cli/main.js');
+export const CLI = path.join(PROJECT_ROOT, 'dist/cli/mirra-scan.js');
 
 export interface RunResult {
   status: number | null;
@@ -183,7 +183,7 @@ export function linkMirraScanInto(dir: string, options: { husky?: boolean } = {}
   const nm = path.join(dir, 'node_modules');
   fs.mkdirSync(path.join(nm, '.bin'), { recursive: true });
   fs.symlinkSync(PROJECT_ROOT, path.join(nm, 'eslint-plugin-mirra'), 'dir');
-  fs.symlinkSync('../eslint-plugin-mirra/dist/src/cli/main.js', path.join(nm, '.bin', 'mirra-scan'));
+  fs.symlinkSync('../eslint-plugin-mirra/dist/cli/mirra-scan.js', path.join(nm, '.bin', 'mirra-scan'));
   if (options.husky !== false) {
     fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules', 'husky'), path.join(nm, 'husky'), 'dir');
     fs.symlinkSync('../husky/bin.js', path.join(nm, '.bin', 'husky'));

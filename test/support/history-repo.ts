@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/cli/mirra-scan.js', import.meta.url));
 
 /** Git without the user's or the machine's config, with a fixed identity. */
 export const GIT_ENV: NodeJS.ProcessEnv = {
