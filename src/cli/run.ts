@@ -1,9 +1,11 @@
 // What every scanning command does once its source has produced findings, in this order:
-// drop allowed keys, verify (only with --verify), attach hints, print, pick the exit code.
+// hide keys in paths, drop allowed keys, verify (only with --verify), attach hints, print, pick the
+// exit code.
 // Commands only gather findings; this finishes them.
 
 import { applyBaseline } from '../baseline/index.js';
 import { applyAllowedKeys, type MirraScanConfig } from '../config/index.js';
+import { redactKeysIn } from '../detector/index.js';
 import type { ScanResult } from '../finding.js';
 import { buildHint } from '../hints/index.js';
 import { writeReport } from '../report/index.js';
@@ -13,6 +15,7 @@ import { verifyOptionsFor } from './verify-options.js';
 
 /** `config`: the one the command loaded (each command reads it once, before it scans). */
 export async function finishRun(result: ScanResult, options: CommonOptions, config: MirraScanConfig): Promise<number> {
+  if (!options.reveal) redactKeysInPaths(result);
   applyAllowedKeys(result, config);
   applyBaseline(result, options.baseline);
   if (options.verify) {
@@ -27,4 +30,13 @@ export async function finishRun(result: ScanResult, options: CommonOptions, conf
 
 function addHints(result: ScanResult, envVar: string): void {
   for (const f of result.findings) f.hint = buildHint(f, { envVar });
+}
+
+/**
+ * A key in a file's name (`mirra_<key>.json`) would be printed in full with the path, in every
+ * format: such a path is shown with the key redacted, like the key itself (`--reveal` shows it).
+ */
+export function redactKeysInPaths(result: Pick<ScanResult, 'findings' | 'errors'>): void {
+  for (const f of result.findings) f.file = redactKeysIn(f.file);
+  for (const e of result.errors) e.file = redactKeysIn(e.file);
 }

@@ -216,3 +216,21 @@ function hasMarker(line: string, marker: string): boolean {
 export function hasInlineAllow(line: string): boolean {
   return hasMarker(line, INLINE_ALLOW_MARKER);
 }
+
+/**
+ * `text` with every key the detector finds in it replaced by its redacted form: for names that are
+ * printed as they are (a file's path). Unlike `maskKeyShaped`, which masks anything that starts like
+ * a key, it leaves names such as `mirra_client.ts` alone.
+ */
+export function redactKeysIn(text: string): string {
+  if (!hasKeyTrace(text)) return text;
+  const matches = detectKeys(text).sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const m of matches) {
+    if (m.start < at) continue; // one key found two ways (plain inside an encoded span): already masked
+    out += text.slice(at, m.start) + redactKey(m.key);
+    at = m.end;
+  }
+  return out + text.slice(at);
+}

@@ -67,3 +67,58 @@ describe('error messages never carry a key', () => {
     }
   });
 });
+
+describe('a key in a file name is redacted wherever the path is printed', () => {
+  const named = fs.mkdtempSync(path.join(os.tmpdir(), 'mirra-named-'));
+  afterAll(() => fs.rmSync(named, { recursive: true, force: true }));
+  const inside = fakeKey('untyped', 78);
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: named, encoding: 'utf8' });
+  git('init', '-q');
+  fs.mkdirSync(path.join(named, 'conf'));
+  fs.writeFileSync(path.join(named, 'conf', `${key}.json`), `{ "apiKey": "${inside}" }\n`);
+  fs.symlinkSync('nowhere', path.join(named, `broken-${key}`));
+  fs.writeFileSync(path.join(named, 'mirra_client.ts'), `export const k = '${inside}';\n`);
+  const redactedName = /conf\/mirra_script_[0-9a-f]{4}…[0-9a-f]{4}\.json/;
+  const runIn = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: named, encoding: 'utf8', env: { ...process.env, MIRRA_API_URL: undefined } });
+  const expectNoKey = (text: string) => {
+    expect(text).not.toContain(body.slice(0, 16));
+    expect(text).not.toContain(body.slice(-16));
+  };
+
+  for (const format of ['text', 'json', 'sarif', 'github']) {
+    it(`scan --format ${format}`, () => {
+      const r = runIn(['scan', '--format', format]);
+      expect(r.status, r.stderr).toBe(1);
+      expectNoKey(r.stdout + r.stderr);
+      expect(r.stdout).toMatch(redactedName);
+      expect(r.stdout).toContain('mirra_client.ts'); // a name that only starts like a key is left alone
+    });
+  }
+
+  it('scan --format json: the finding and the skipped link name the redacted paths', () => {
+    const report = JSON.parse(runIn(['scan', '--format', 'json']).stdout) as { findings: Array<{ file: string }>; errors: Array<{ file: string }> };
+    expect(report.findings.map((f) => f.file).sort()).toEqual([expect.stringMatching(new RegExp(`^${redactedName.source}$`)), 'mirra_client.ts']);
+    expect(report.errors.map((e) => e.file)).toEqual([expect.stringMatching(/^broken-mirra_script_[0-9a-f]{4}…[0-9a-f]{4}$/)]);
+  });
+
+  it('staged', () => {
+    git('add', '-A');
+    const r = runIn(['staged', '--format', 'json']);
+    expect(r.status, r.stderr).toBe(1);
+    expectNoKey(r.stdout + r.stderr);
+    expect(r.stdout).toMatch(redactedName);
+  });
+
+  it('baseline: the file written to disk', () => {
+    const r = runIn(['baseline', '--output', 'base.json']);
+    expect(r.status, r.stderr).toBe(0);
+    const written = fs.readFileSync(path.join(named, 'base.json'), 'utf8');
+    expectNoKey(written);
+    expect(written).toMatch(redactedName);
+  });
+
+  it('--reveal shows the path as it is', () => {
+    const r = runIn(['scan', 'conf', '--format', 'json', '--reveal']);
+    expect(r.stdout).toContain(`conf/${key}.json`);
+  });
+});

@@ -2,7 +2,7 @@
 // how long it may be, which letters count, and the fast path.
 
 import { describe, expect, it } from 'vitest';
-import { detectKeys, hasKeyTrace, MAX_KEY_LENGTH, MIN_KEY_LENGTH, redactKey, scanContent, type Rejection } from '../../src/detector/index.js';
+import { detectKeys, hasKeyTrace, MAX_KEY_LENGTH, MIN_KEY_LENGTH, redactKey, redactKeysIn, scanContent, type Rejection } from '../../src/detector/index.js';
 import type { KeyType } from '../../src/finding.js';
 import { fakeKey } from '../support/fake-keys.js';
 
@@ -93,6 +93,15 @@ describe('redaction', () => {
     const key = fakeKey(type, 96, 11);
     const body = key.slice(PREFIX[type].length);
     expect(redactKey(key)).toBe(`${PREFIX[type]}${body.slice(0, 4)}…${body.slice(-4)}`);
+  });
+
+  it('redactKeysIn: every key in a name, plain or encoded, and nothing that only starts like one', () => {
+    const a = fakeKey('script', 70, 12);
+    const b = fakeKey('test', 80, 13);
+    const b64 = Buffer.from(b).toString('base64');
+    expect(redactKeysIn(`keys/${a}/x-${a}.json`)).toBe(`keys/${redactKey(a)}/x-${redactKey(a)}.json`);
+    expect(redactKeysIn(`dump-${b64}.bin`)).toBe(`dump-${redactKey(b)}.bin`);
+    for (const name of ['src/mirra_client.ts', 'MIRRA_API_KEY.md', 'mirra_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.txt', '']) expect(redactKeysIn(name)).toBe(name);
   });
 });
 
