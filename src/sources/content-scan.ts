@@ -64,12 +64,13 @@ export const WINDOW_EDGE_MARGIN = MAX_ENCODED_KEY_LENGTH * 2 + 64;
 export const WINDOW_OVERLAP = Math.max(4096, WINDOW_EDGE_MARGIN * 2);
 
 /**
- * Scans content that arrives in pieces (a large file read in chunks). `read(buf, offset)` fills
- * `buf` from the content at `offset` and returns how many bytes it wrote (0 at the end).
+ * Scans content that arrives in pieces (a large file read in chunks, standard input). `read(buf,
+ * offset)` fills `buf` from the content at `offset` and returns how many bytes it wrote (0 at the
+ * end); offsets only ever follow on from the bytes read before, so a stream can ignore them.
  * Each window after the first starts at a line start when there is one in the overlap, else just
  * after a delimiter (a space, a quote, ...), so no key or encoded blob is cut in two, and line and
- * column numbers stay exact. The text form (UTF-8 or UTF-16, from the BOM or the first window)
- * holds for every window.
+ * column numbers stay exact; the overlap is moved to the front of the buffer, not read again. The
+ * text form (UTF-8 or UTF-16, from the BOM or the first window) holds for every window.
  */
 export function findingsInChunks(
   read: (buf: Buffer, offset: number) => number,
@@ -83,8 +84,9 @@ export function findingsInChunks(
   let linesBefore = 0; // newlines before fileOffset
   let columnCarry = 0; // UTF-16 code units of the line that runs into this window from the ones before
   let form: TextForm = 'utf8';
+  let carried = 0; // bytes at the front of the window that the window before had read already
   for (;;) {
-    const got = readFull(read, window, fileOffset);
+    const got = carried + readFull(read, window.subarray(carried), fileOffset + carried);
     if (got === 0) break;
     const view = window.subarray(0, got);
     let bom = 0;
@@ -110,6 +112,8 @@ export function findingsInChunks(
     columnCarry = lineStart < 0 ? columnCarry + textWidth(view, bom, next, form) : textWidth(view, lineStart, next, form);
     linesBefore += newlines ? newlines.before(next) : countNewlines(view, bom, next, form);
     fileOffset += next;
+    carried = got - next;
+    window.copyWithin(0, next, got);
   }
   return findings;
 }

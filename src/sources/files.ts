@@ -15,9 +15,9 @@ import { UsageError } from '../errors.js';
 import type { Finding, ScanError, ScanResult } from '../finding.js';
 import { SCAN_IGNORE_FILE } from './ignored-paths.js';
 import { findRoot } from './repo-root.js';
-import { readStdin } from './stdin.js';
+import { readStdinChunk } from './stdin.js';
 import { readTrackedPaths, type TrackedPaths } from './tracked-files.js';
-import { findingsInContent, type FindingFilterOptions } from './content-scan.js';
+import { findingsInChunks, type FindingFilterOptions } from './content-scan.js';
 import {
   READ_WINDOW_BYTES,
   SHARED,
@@ -49,8 +49,8 @@ export interface FileScanOptions extends FindingFilterOptions {
   honourIgnoreFiles?: boolean;
   /** More gitignore-style patterns to leave out, relative to the root (from the config file). */
   ignorePatterns?: string[];
-  /** Read standard input for `-` (tests pass their own). */
-  stdin?: () => Promise<Buffer>;
+  /** Reads the next bytes of standard input for `-` into a buffer, 0 at its end (tests pass their own). */
+  readStdin?: (buf: Buffer) => number;
   /**
    * How many threads scan a big walk (default: the machine's parallelism, at most 4; also
    * `MIRRA_SCAN_THREADS`). 1 scans on this thread only.
@@ -69,7 +69,7 @@ const toSlash = path.sep === '/' ? (p: string) => p : (p: string) => p.split(pat
 type Item =
   | { kind: 'file'; job: number; named: boolean }
   | { kind: 'walk'; firstJob: number; endJob: number; others: Walked[]; name: string }
-  | { kind: 'stdin'; data: Buffer };
+  | { kind: 'stdin'; findings: Finding[]; bytes: number };
 
 export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -82,7 +82,7 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
   try {
     for (const p of paths) {
       if (p === '-') {
-        items.push({ kind: 'stdin', data: await (options.stdin ?? readStdin)() });
+        items.push({ kind: 'stdin', ...scanStdin(options.readStdin ?? readStdinChunk, filterOptions) });
         continue;
       }
       const abs = path.resolve(options.cwd, p);
@@ -112,7 +112,7 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
       items.push({ kind: 'walk', firstJob, endJob: queue.jobs.length, others, name: rel || '.' });
     }
     const { outcomes, quiet } = await queue.finish();
-    return assemble(items, queue.jobs, outcomes, quiet, filterOptions, started);
+    return assemble(items, queue.jobs, outcomes, quiet, started);
   } finally {
     queue.stop();
   }
@@ -212,7 +212,6 @@ function assemble(
   jobs: FileJob[],
   outcomes: Array<FileOutcome | undefined>,
   quiet: { files: number; bytes: number },
-  options: FindingFilterOptions,
   started: number,
 ): ScanResult {
   const findings: Finding[] = [];
@@ -235,8 +234,8 @@ function assemble(
   for (const item of items) {
     if (item.kind === 'stdin') {
       stats.files++;
-      stats.bytes += item.data.length;
-      findings.push(...findingsInContent(item.data, { file: '(stdin)', source: 'file', commit: null, place: 'working-tree' }, options));
+      stats.bytes += item.bytes;
+      findings.push(...item.findings);
     } else if (item.kind === 'file') {
       addFile(item.job, item.named);
     } else {
@@ -266,6 +265,22 @@ function assemble(
   }
   stats.durationMs = Math.round(performance.now() - started);
   return { findings, errors, stats };
+}
+
+/** Standard input, streamed through the windows a large file is read in: any size, bounded memory. */
+function scanStdin(read: (buf: Buffer) => number, options: FindingFilterOptions): { findings: Finding[]; bytes: number } {
+  let bytes = 0;
+  const findings = findingsInChunks(
+    (buf) => {
+      const n = read(buf);
+      bytes += n;
+      return n;
+    },
+    allocateReadBuffer(READ_WINDOW_BYTES),
+    { file: '(stdin)', source: 'file', commit: null, place: 'working-tree' },
+    options,
+  );
+  return { findings, bytes };
 }
 
 function threadCount(requested: number | undefined): number {

@@ -265,6 +265,28 @@ describe('standard input', () => {
     expect(run(['scan', '-', '--no-inline-allow'], { input: allowed }).status).toBe(1);
   });
 
+  it('`-` streams: many windows of input give the findings the same bytes give as a file', () => {
+    // 6 MiB of lines, keys at the start, on both sides of the first 1 MiB window's edge, and at the end.
+    const keys = [plantKey('script', 70, 503), plantKey('untyped', 64, 504), plantKey('install', 100, 505), plantKey('test', 80, 506)];
+    const line = 'const filler = items.map((x) => x * 2); // padding\n';
+    const lines = Array.from({ length: Math.ceil((6 * 1024 * 1024) / line.length) }, () => line);
+    const edge = Math.floor((1024 * 1024) / line.length);
+    lines[0] = `first = "${keys[0]}"\n`;
+    lines[edge - 1] = `${' '.repeat(line.length - 40)}k="${keys[1]}"\n`; // runs over the edge
+    lines[edge + 1] = `k2 = '${keys[2]}'\n`;
+    lines.push(`last = ${keys[3]}`); // no newline at the end
+    const content = Buffer.from(lines.join(''));
+    const file = path.join(tmp, 'streamed.txt');
+    fs.writeFileSync(file, content);
+    const fromStdin = run(['scan', '-', '--format', 'json'], { input: content }).json();
+    const fromFile = run(['scan', file, '--format', 'json']).json();
+    const place = (f: { line: number; column: number; endColumn: number; keySha256: string }) => [f.line, f.column, f.endColumn, f.keySha256];
+    expect(fromStdin.findings.map(place)).toEqual(fromFile.findings.map(place));
+    expect(fromStdin.findings.map((f: { keySha256: string }) => f.keySha256)).toEqual(keys.map((k) => keySha256(k)));
+    expect(fromStdin.findings[3].line).toBe(lines.length);
+    expect(fromStdin.stats.bytes).toBe(content.length);
+  });
+
   it('`-` next to a folder: both are scanned, in the order given', () => {
     const key = plantKey('script', 90, 502);
     const report = run(['scan', '-', DEMO, '--format', 'json'], { input: Buffer.from(`\ufeff${key}\r\n`, 'utf16le') }).json();

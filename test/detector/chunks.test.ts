@@ -11,13 +11,20 @@ import { fakeKey } from '../support/fake-keys.js';
 const WINDOW = WINDOW_OVERLAP * 2;
 const META: ContentMeta = { file: 'big.log', source: 'file', commit: null };
 
-/** Reads `content` through one window-sized buffer, recording where each read started. */
+/**
+ * Reads `content` through one window-sized buffer, recording where each read started. Reads must
+ * follow on from each other, as from a stream (standard input is read this way): no byte twice.
+ */
 function chunked(content: Buffer, window = WINDOW): { findings: Finding[]; reads: number[] } {
   const reads: number[] = [];
+  let streamAt = 0;
   const findings = findingsInChunks(
     (buf, offset) => {
-      if (!reads.includes(offset)) reads.push(offset);
-      return content.copy(buf, 0, offset, Math.min(content.length, offset + buf.length));
+      if (offset !== streamAt) throw new Error(`read at ${offset}, but the stream is at ${streamAt}`);
+      reads.push(offset);
+      const n = content.copy(buf, 0, offset, Math.min(content.length, offset + buf.length));
+      streamAt += n;
+      return n;
     },
     Buffer.alloc(window),
     META,
