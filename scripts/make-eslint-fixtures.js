@@ -1,8 +1,10 @@
-// Writes the ESLint fixture projects under fixtures/eslint/ (run once; the output is committed):
-//   flat/    eslint.config.js + src/   (ESLint 9 and 10)
-//   legacy/  .eslintrc.cjs + src/      (ESLint 8, and 9 with ESLINT_USE_FLAT_CONFIG=false)
-//   expected-findings.json             where each key must be reported, from the markers below
-// Both projects get the same sources, so every ESLint must report the same findings. The keys are
+// Writes the ESLint fixture project under fixtures/eslint/ (run once; the output is committed):
+//   project/eslint.config.js   the flat config (ESLint 9 and 10)
+//   project/.eslintrc.cjs      the eslintrc config (ESLint 8, and 9 with ESLINT_USE_FLAT_CONFIG=false)
+//   project/src/               the sources every ESLint lints
+//   expected-findings.json     where each key must be reported, from the markers below
+// One set of sources beside both configs (the tests pick one with ESLINT_USE_FLAT_CONFIG), so every
+// ESLint lints the very same files and must report the same findings. The keys are
 // fake: random-looking hex from fixed seeds, never issued by Mirra. Needs `npm run build` first
 // (every key is checked against the built detector).
 //
@@ -185,10 +187,10 @@ fs.rmSync(root, { recursive: true, force: true });
 const expected = [];
 for (const [file, text] of Object.entries(sources)) {
   const stripped = stripMarkers(text);
-  for (const project of ['flat', 'legacy']) write(path.join(root, project, file), stripped.text);
+  write(path.join(root, 'project', file), stripped.text);
   for (const at of stripped.expected) expected.push({ file, ruleId: 'mirra/no-hardcoded-api-key', ...at });
 }
-write(path.join(root, 'flat', 'eslint.config.js'), flatConfig);
-write(path.join(root, 'legacy', '.eslintrc.cjs'), legacyConfig);
+write(path.join(root, 'project', 'eslint.config.js'), flatConfig);
+write(path.join(root, 'project', '.eslintrc.cjs'), legacyConfig);
 write(path.join(root, 'expected-findings.json'), JSON.stringify(expected, null, 2) + '\n');
-console.log(`fixtures/eslint: ${Object.keys(sources).length} sources in flat/ and legacy/, ${expected.length} expected findings`);
+console.log(`fixtures/eslint: ${Object.keys(sources).length} sources in project/src, ${expected.length} expected findings`);

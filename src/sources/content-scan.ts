@@ -118,6 +118,22 @@ export function findingsInChunks(
   return findings;
 }
 
+/** `findingsInChunks`, and how many bytes the content held (every byte is read once). */
+export function findingsInStream(
+  read: (buf: Buffer, offset: number) => number,
+  window: Buffer,
+  meta: ContentMeta,
+  options: FindingFilterOptions = {},
+): { findings: Finding[]; bytes: number } {
+  let bytes = 0;
+  const counted = (buf: Buffer, offset: number) => {
+    const n = read(buf, offset);
+    bytes += n;
+    return n;
+  };
+  return { findings: findingsInChunks(counted, window, meta, options), bytes };
+}
+
 /** One code unit (a byte, or a UTF-16 unit) of `buf` at `i`, in the given form. */
 function unitAt(buf: Buffer, i: number, form: TextForm): number {
   if (form === 'utf8') return buf[i];

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { allocateReadBuffer, forEachTraceCandidate } from '../detector/index.js';
 import { SECRET, type Finding } from '../finding.js';
-import { findingsInChunks, findingsInContent, type ContentMeta, type FindingFilterOptions } from './content-scan.js';
+import { findingsInContent, findingsInStream, type ContentMeta, type FindingFilterOptions } from './content-scan.js';
 
 /**
  * Files are read through one reused buffer of this size (one per thread); bigger files are read in
@@ -47,18 +47,7 @@ export function scanFileAt(abs: string, rel: string, window: Buffer, options: Fi
     // One read tells a small file (the common case: no stat needed) from one that needs windows.
     const n = readFull(fd, window, 0, 0);
     if (n < window.length) return { findings: findingsInContent(window.subarray(0, n), meta, options), bytes: n };
-    let bytes = 0;
-    const findings = findingsInChunks(
-      (buf, offset) => {
-        const got = fs.readSync(fd, buf, 0, buf.length, offset);
-        bytes = Math.max(bytes, offset + got);
-        return got;
-      },
-      window,
-      meta,
-      options,
-    );
-    return { findings, bytes };
+    return findingsInStream((buf, offset) => fs.readSync(fd, buf, 0, buf.length, offset), window, meta, options);
   } catch (e) {
     return { error: describe(e) };
   } finally {

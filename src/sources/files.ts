@@ -17,7 +17,7 @@ import { SCAN_IGNORE_FILE } from './ignored-paths.js';
 import { findRoot } from './repo-root.js';
 import { readStdinChunk } from './stdin.js';
 import { readTrackedPaths, type TrackedPaths } from './tracked-files.js';
-import { findingsInChunks, type FindingFilterOptions } from './content-scan.js';
+import { findingsInStream, type FindingFilterOptions } from './content-scan.js';
 import {
   READ_WINDOW_BYTES,
   SHARED,
@@ -49,8 +49,6 @@ export interface FileScanOptions extends FindingFilterOptions {
   honourIgnoreFiles?: boolean;
   /** More gitignore-style patterns to leave out, relative to the root (from the config file). */
   ignorePatterns?: string[];
-  /** Reads the next bytes of standard input for `-` into a buffer, 0 at its end (tests pass their own). */
-  readStdin?: (buf: Buffer) => number;
   /**
    * How many threads scan a big walk (default: the machine's parallelism, at most 4; also
    * `MIRRA_SCAN_THREADS`). 1 scans on this thread only.
@@ -82,7 +80,9 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
   try {
     for (const p of paths) {
       if (p === '-') {
-        items.push({ kind: 'stdin', ...scanStdin(options.readStdin ?? readStdinChunk, filterOptions) });
+        // Streamed through the windows a large file is read in: any size, bounded memory.
+        const stdin = findingsInStream(readStdinChunk, allocateReadBuffer(READ_WINDOW_BYTES), { file: '(stdin)', source: 'file', commit: null, place: 'working-tree' }, filterOptions);
+        items.push({ kind: 'stdin', ...stdin });
         continue;
       }
       const abs = path.resolve(options.cwd, p);
@@ -265,22 +265,6 @@ function assemble(
   }
   stats.durationMs = Math.round(performance.now() - started);
   return { findings, errors, stats };
-}
-
-/** Standard input, streamed through the windows a large file is read in: any size, bounded memory. */
-function scanStdin(read: (buf: Buffer) => number, options: FindingFilterOptions): { findings: Finding[]; bytes: number } {
-  let bytes = 0;
-  const findings = findingsInChunks(
-    (buf) => {
-      const n = read(buf);
-      bytes += n;
-      return n;
-    },
-    allocateReadBuffer(READ_WINDOW_BYTES),
-    { file: '(stdin)', source: 'file', commit: null, place: 'working-tree' },
-    options,
-  );
-  return { findings, bytes };
 }
 
 function threadCount(requested: number | undefined): number {

@@ -1,5 +1,5 @@
 // The real ESLint 10 (flat), ESLint 9 (flat and eslintrc) and ESLint 8 (eslintrc), each run as
-// its own CLI over the fixture projects in fixtures/eslint/, loading the plugin by its package name
+// its own CLI over the fixture project in fixtures/eslint/ (one src/ beside both configs), loading the plugin by its package name
 // (Node resolves `eslint-plugin-mirra` to this package's build). All four must report the same
 // findings, where fixtures/eslint/expected-findings.json says they are. The ESLint 8 run also lints
 // part of this repository with the root .eslintrc.cjs.
@@ -26,10 +26,10 @@ interface EslintRun {
 }
 
 const RUNS: EslintRun[] = [
-  { name: 'ESLint 10, eslint.config.js', bin: 'eslint', cwd: 'flat', args: ['.'], flat: true },
-  { name: 'ESLint 9, eslint.config.js', bin: 'eslint-v9', cwd: 'flat', args: ['.'], flat: true },
-  { name: 'ESLint 9, .eslintrc.cjs', bin: 'eslint-v9', cwd: 'legacy', args: ['--ext', EXTENSIONS, '.'], flat: false },
-  { name: 'ESLint 8, .eslintrc.cjs', bin: 'eslint-v8', cwd: 'legacy', args: ['--ext', EXTENSIONS, '.'], flat: false },
+  { name: 'ESLint 10, eslint.config.js', bin: 'eslint', cwd: 'project', args: ['.'], flat: true },
+  { name: 'ESLint 9, eslint.config.js', bin: 'eslint-v9', cwd: 'project', args: ['.'], flat: true },
+  { name: 'ESLint 9, .eslintrc.cjs', bin: 'eslint-v9', cwd: 'project', args: ['--ext', EXTENSIONS, '.'], flat: false },
+  { name: 'ESLint 8, .eslintrc.cjs', bin: 'eslint-v8', cwd: 'project', args: ['--ext', EXTENSIONS, '.'], flat: false },
 ];
 
 interface Finding {
@@ -129,7 +129,8 @@ describe.runIf(built)('the plugin under every ESLint and config system', () => {
   it('shows no key in full in any message', () => {
     // (ESLint's JSON output also carries each file's source; only the messages are the rule's.)
     const messages = RUNS.flatMap((r) => outcomes.get(r.name)!.findings.map((f) => f.message));
-    const sources = ['flat/src', 'legacy/src'].flatMap((d) => fs.readdirSync(path.join(fixtures, d)).map((f) => fs.readFileSync(path.join(fixtures, d, f), 'utf8')));
+    const src = path.join(fixtures, 'project/src');
+    const sources = fs.readdirSync(src).map((f) => fs.readFileSync(path.join(src, f), 'utf8'));
     // Every long hex run in the sources is (part of) a fake key; none may appear in a message.
     const hexRuns = [...new Set(sources.join('\n').match(/[0-9a-f]{40,}/g))];
     expect(hexRuns.length).toBeGreaterThan(5);
