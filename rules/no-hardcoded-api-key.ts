@@ -11,7 +11,7 @@ import { detectKeys, hasInlineAllow, hasKeyTrace, keySha256, MIN_KEY_LENGTH, red
 import type { Encoding, KeyType } from '../src/finding.js';
 import { buildHint } from '../src/hints/index.js';
 import { loadConfigSync, type MirraScanConfig } from '../src/config/index.js';
-import { findRoot } from '../src/sources/repo-root.js';
+import { findRoot } from '../src/sources/git/repo-root.js';
 import { enclosingComposition, isComposition, isStringRawTag, isWrapper, StringComposer, unwrap, type Composed, type ScopeLike } from './util/compose.js';
 import { createRule } from './util/create-rule.js';
 import {

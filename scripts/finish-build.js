@@ -22,8 +22,8 @@ fs.rmSync(outdir, { recursive: true, force: true }); // chunk names change with 
 await build({
   entryPoints: {
     'mirra-scan': fileURLToPath(new URL('src/cli/main.js', dist)),
-    // files.js starts it from beside itself: new URL('./file-worker.js', import.meta.url)
-    'file-worker': fileURLToPath(new URL('src/sources/file-worker.js', dist)),
+    // files/walk.js starts it from beside itself: new URL('./file-worker.js', import.meta.url)
+    'file-worker': fileURLToPath(new URL('src/sources/files/file-worker.js', dist)),
   },
   outdir,
   bundle: true,

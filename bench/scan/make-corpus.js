@@ -199,7 +199,7 @@ function plantSpecialFiles(r, manifest) {
  * key that starts 100 bytes before the window's end and so runs across it.
  */
 async function writeBigFile(sources, bigBytes, manifest) {
-  const { READ_WINDOW_BYTES } = await import(pathToFileURL(path.join(ROOT, 'dist/src/sources/files.js')).href);
+  const { READ_WINDOW_BYTES } = await import(pathToFileURL(path.join(ROOT, 'dist/src/sources/files/walk.js')).href);
   const { WINDOW_EDGE_MARGIN, WINDOW_OVERLAP } = await import(pathToFileURL(path.join(ROOT, 'dist/src/sources/content-scan.js')).href);
   const W = READ_WINDOW_BYTES;
   const file = path.join(TREE_DIR, 'big', 'huge.js');

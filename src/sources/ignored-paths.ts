@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ignore } from 'ignore';
 import type { ScanResult } from '../finding.js';
-import { findRoot } from './repo-root.js';
+import { findRoot } from './git/repo-root.js';
 
 export const SCAN_IGNORE_FILE = '.mirrascanignore';
 

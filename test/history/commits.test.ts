@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keySha256 } from '../../src/detector/redact.js';
-import { scanCommitRange, scanHistory } from '../../src/sources/commits.js';
+import { scanCommitRange, scanHistory } from '../../src/sources/git/commits.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { CLI, GIT_ENV, HistoryRepo, cleanEnv, runCli, runJson, tempDir } from '../support/history-repo.js';
 

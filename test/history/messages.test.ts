@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keySha256 } from '../../src/detector/redact.js';
-import { COMMIT_MESSAGE_FILE } from '../../src/sources/commit-messages.js';
-import { scanCommitRange } from '../../src/sources/commits.js';
+import { COMMIT_MESSAGE_FILE } from '../../src/sources/git/messages.js';
+import { scanCommitRange } from '../../src/sources/git/commits.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { HistoryRepo, runCli, runJson } from '../support/history-repo.js';
 

@@ -1,7 +1,7 @@
 // The commit-message source: the message as git will store it.
 
 import { afterAll, describe, expect, test } from 'vitest';
-import { messageAsCommitted } from '../../src/sources/commit-message.js';
+import { messageAsCommitted } from '../../src/sources/git/message-file.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { TempRepo } from '../support/git-repo.js';
 

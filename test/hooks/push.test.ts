@@ -2,7 +2,7 @@
 
 import fs from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
-import { parsePushUpdates, pushRevisions, scanPush, type PushUpdate } from '../../src/sources/push.js';
+import { parsePushUpdates, pushRevisions, scanPush, type PushUpdate } from '../../src/sources/git/push.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { CLI, TempRepo } from '../support/git-repo.js';
 

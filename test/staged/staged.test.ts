@@ -2,7 +2,7 @@
 
 import fs from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
-import { scanStaged } from '../../src/sources/staged.js';
+import { scanStaged } from '../../src/sources/git/staged.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { CLI, TempRepo } from '../support/git-repo.js';
 

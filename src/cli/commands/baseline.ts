@@ -6,9 +6,9 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_BASELINE_FILE, baselineFromFindings, writeBaseline } from '../../baseline/index.js';
 import { applyAllowedKeys, inlineAllowFor, loadConfig } from '../../config/index.js';
-import { scanFiles } from '../../sources/files.js';
-import { findRoot } from '../../sources/repo-root.js';
-import { scanHistory } from '../../sources/commits.js';
+import { scanFiles } from '../../sources/files/walk.js';
+import { findRoot } from '../../sources/git/repo-root.js';
+import { scanHistory } from '../../sources/git/commits.js';
 import { redactKeysInPaths } from '../run.js';
 
 interface BaselineOptions {

@@ -7,8 +7,8 @@
 import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
 import type { ScanResult } from '../../finding.js';
-import { changedScanSettings, discoverCiRange } from '../../sources/ci-range.js';
-import { scanCommitRange } from '../../sources/commits.js';
+import { changedScanSettings, discoverCiRange } from '../../sources/git/ci-range.js';
+import { scanCommitRange } from '../../sources/git/commits.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';
 

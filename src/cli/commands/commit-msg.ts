@@ -2,7 +2,7 @@
 
 import { Command, Option } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
-import { CLEANUP_MODES, scanCommitMessage, type CleanupMode } from '../../sources/commit-message.js';
+import { CLEANUP_MODES, scanCommitMessage, type CleanupMode } from '../../sources/git/message-file.js';
 import { printBlockedMessage } from '../blocked-message.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
 import { ScanFailure, UsageError } from '../../errors.js';
-import { UNSHALLOW_ADVICE, scanCommitRange, touchesShallowBoundary } from '../../sources/commits.js';
+import { UNSHALLOW_ADVICE, scanCommitRange, touchesShallowBoundary } from '../../sources/git/commits.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';
 

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
 import { ScanFailure } from '../../errors.js';
-import { UNSHALLOW_ADVICE, countCommits, scanHistory, shallowBoundary } from '../../sources/commits.js';
+import { UNSHALLOW_ADVICE, countCommits, scanHistory, shallowBoundary } from '../../sources/git/commits.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';
 

@@ -4,9 +4,9 @@
 
 import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
-import { assertGitRepository } from '../../sources/git-scan.js';
-import { parsePushUpdates, scanPush, type PushUpdate } from '../../sources/push.js';
-import { readStdin } from '../../sources/stdin.js';
+import { assertGitRepository } from '../../sources/git/process.js';
+import { parsePushUpdates, scanPush, type PushUpdate } from '../../sources/git/push.js';
+import { readStdin } from '../../sources/files/stdin.js';
 import { printBlockedMessage } from '../blocked-message.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';

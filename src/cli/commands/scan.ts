@@ -2,7 +2,7 @@
 
 import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
-import { scanFiles } from '../../sources/files.js';
+import { scanFiles } from '../../sources/files/walk.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';
 

@@ -2,7 +2,7 @@
 
 import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
-import { scanStaged } from '../../sources/staged.js';
+import { scanStaged } from '../../sources/git/staged.js';
 import { printBlockedMessage } from '../blocked-message.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';

@@ -3,7 +3,7 @@
 // their resolution adds (in no parent) are scanned there; lines a merge takes from a parent were
 // already scanned in the commit that added them. A key added then removed is found in the commit
 // that added it, with its sha, author and date. Each commit's full message is scanned too (one more
-// streamed `git log`, see commit-messages.ts), and `history` scans annotated tags' messages.
+// streamed `git log`, see messages.ts), and `history` scans annotated tags' messages.
 //
 // A shallow clone cannot be scanned faithfully (its boundary commit shows its whole tree as added, and
 // what came before is missing): `shallowBoundary` / `touchesShallowBoundary` are the one check that
@@ -11,12 +11,13 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FindingPlace, ScanResult } from '../finding.js';
-import { scanCommitMessages, scanTagMessages } from './commit-messages.js';
-import type { FindingFilterOptions } from './content-scan.js';
-import { dropIgnoredPaths } from './ignored-paths.js';
-import { COMMIT_FORMAT, type CommitHeader } from './git-patch.js';
-import { PATCH_ARGS, gitArgs, scanGitPatch, streamGit } from './git-scan.js';
+import type { FindingPlace, ScanResult } from '../../finding.js';
+import { scanCommitMessages, scanTagMessages } from './messages.js';
+import type { FindingFilterOptions } from '../content-scan.js';
+import { dropIgnoredPaths } from '../ignored-paths.js';
+import { COMMIT_FORMAT, type CommitHeader } from './patch-parser.js';
+import { gitArgs, streamGit } from './process.js';
+import { PATCH_ARGS, scanGitPatch } from './patch-scan.js';
 
 export interface CommitScanOptions extends FindingFilterOptions {
   cwd: string;

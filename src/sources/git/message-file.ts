@@ -11,10 +11,10 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
-import type { ScanResult } from '../finding.js';
-import { findingsInContent, type FindingFilterOptions } from './content-scan.js';
-import { streamGit } from './git-scan.js';
+import { UsageError } from '../../errors.js';
+import type { ScanResult } from '../../finding.js';
+import { findingsInContent, type FindingFilterOptions } from '../content-scan.js';
+import { streamGit } from './process.js';
 
 export type CleanupMode = 'strip' | 'whitespace' | 'verbatim' | 'scissors';
 export const CLEANUP_MODES: CleanupMode[] = ['strip', 'whitespace', 'verbatim', 'scissors'];

@@ -7,10 +7,11 @@
 // first parent, so the diff is what the commit brings into this branch: a key merged in from another
 // branch is reported even though that branch's history already has it (it would enter this branch).
 
-import type { ScanResult } from '../finding.js';
-import type { FindingFilterOptions } from './content-scan.js';
-import { PATCH_ARGS, assertGitRepository, scanGitPatch } from './git-scan.js';
-import { dropIgnoredPaths } from './ignored-paths.js';
+import type { ScanResult } from '../../finding.js';
+import type { FindingFilterOptions } from '../content-scan.js';
+import { assertGitRepository } from './process.js';
+import { PATCH_ARGS, scanGitPatch } from './patch-scan.js';
+import { dropIgnoredPaths } from '../ignored-paths.js';
 
 export interface StagedScanOptions extends FindingFilterOptions {
   /** Any folder inside the repository; paths in findings are relative to its root. */

@@ -5,11 +5,11 @@
 // the range is a ScanFailure saying how to fetch enough history: never a silent pass.
 
 import fs from 'node:fs';
-import { CONFIG_SEARCH_PLACES } from '../config/index.js';
-import { ScanFailure, UsageError } from '../errors.js';
+import { CONFIG_SEARCH_PLACES } from '../../config/index.js';
+import { ScanFailure, UsageError } from '../../errors.js';
 import { touchesShallowBoundary } from './commits.js';
-import { gitArgs, streamGit } from './git-scan.js';
-import { SCAN_IGNORE_FILE } from './ignored-paths.js';
+import { gitArgs, streamGit } from './process.js';
+import { SCAN_IGNORE_FILE } from '../ignored-paths.js';
 
 export type CiProvider = 'github' | 'gitlab' | 'since';
 

@@ -2,7 +2,7 @@
 // window at a time for `scan -`, so a piped file of any size is scanned in bounded memory.
 
 import fs from 'node:fs';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 
 export async function readStdin(): Promise<Buffer> {
   const parts: Buffer[] = [];

@@ -10,14 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
-import { allocateReadBuffer } from '../detector/index.js';
-import { UsageError } from '../errors.js';
-import type { Finding, ScanError, ScanResult } from '../finding.js';
-import { SCAN_IGNORE_FILE } from './ignored-paths.js';
-import { findRoot } from './repo-root.js';
+import { allocateReadBuffer } from '../../detector/index.js';
+import { UsageError } from '../../errors.js';
+import type { Finding, ScanError, ScanResult } from '../../finding.js';
+import { SCAN_IGNORE_FILE } from '../ignored-paths.js';
+import { findRoot } from '../git/repo-root.js';
 import { readStdinChunk } from './stdin.js';
-import { readTrackedPaths, type TrackedPaths } from './tracked-files.js';
-import { findingsInStream, type FindingFilterOptions } from './content-scan.js';
+import { readTrackedPaths, type TrackedPaths } from './tracked.js';
+import { findingsInStream, type FindingFilterOptions } from '../content-scan.js';
 import {
   READ_WINDOW_BYTES,
   SHARED,

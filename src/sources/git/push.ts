@@ -5,12 +5,12 @@
 // with `--no-verify` is still stopped here, before it is shared. Their messages are scanned too, and
 // so are the messages of annotated tags the push sends (one `git cat-file --batch`).
 
-import { ScanFailure } from '../errors.js';
-import type { ScanResult } from '../finding.js';
-import type { FindingFilterOptions } from './content-scan.js';
-import { scanTagObjects } from './commit-messages.js';
+import { ScanFailure } from '../../errors.js';
+import type { ScanResult } from '../../finding.js';
+import type { FindingFilterOptions } from '../content-scan.js';
+import { scanTagObjects } from './messages.js';
 import { scanCommitRange } from './commits.js';
-import { gitArgs, streamGit } from './git-scan.js';
+import { gitArgs, streamGit } from './process.js';
 
 export interface PushUpdate {
   localRef: string;

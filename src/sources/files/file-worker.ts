@@ -1,5 +1,5 @@
 // Reading and scanning one file, and the worker thread that does it for a share of a big walk.
-// Kept apart from files.ts so that a worker loads only the detector, not the walker.
+// Kept apart from walk.ts so that a worker loads only the detector, not the walker.
 //
 // The walk sends the files it finds to the workers as it goes (one packed string per batch, on a
 // MessageChannel read with receiveMessageOnPort); every thread takes batches from one shared counter
@@ -8,9 +8,9 @@
 
 import fs from 'node:fs';
 import { isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { allocateReadBuffer, forEachTraceCandidate } from '../detector/index.js';
-import { SECRET, type Finding } from '../finding.js';
-import { findingsInContent, findingsInStream, type ContentMeta, type FindingFilterOptions } from './content-scan.js';
+import { allocateReadBuffer, forEachTraceCandidate } from '../../detector/index.js';
+import { SECRET, type Finding } from '../../finding.js';
+import { findingsInContent, findingsInStream, type ContentMeta, type FindingFilterOptions } from '../content-scan.js';
 
 /**
  * Files are read through one reused buffer of this size (one per thread); bigger files are read in

@@ -9,9 +9,9 @@
 // object's id; author and date: the tagger's). The names are in parentheses so that they cannot be
 // mistaken for a path in the tree, and `.mirrascanignore` / `ignorePaths` never apply to them.
 
-import type { Finding, FindingPlace } from '../finding.js';
-import { findingsInContent, type FindingFilterOptions } from './content-scan.js';
-import { gitArgs, readBlobs, streamGit } from './git-scan.js';
+import type { Finding, FindingPlace } from '../../finding.js';
+import { findingsInContent, type FindingFilterOptions } from '../content-scan.js';
+import { gitArgs, readBlobs, streamGit } from './process.js';
 
 /** The `file` of a finding in a commit message. */
 export const COMMIT_MESSAGE_FILE = '(commit message)';
