@@ -175,8 +175,10 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
     for (const at of needleHits(text, needle)) {
       const groupStart = at - offsetInGroup;
       if (groupStart < 0 || !allBase64(text, groupStart, at)) continue;
-      // Decode one group earlier where there is one, so the byte before `mirra_` can be checked.
-      const from = groupStart >= 4 && allBase64(text, groupStart - 4, groupStart) ? groupStart - 4 : groupStart;
+      // Decode up to two groups earlier where there are some, so the bytes before `mirra_` can be
+      // checked (a glued letter, the byte before it, a 4-byte length prefix).
+      let from = groupStart;
+      while (from >= 4 && groupStart - from < 8 && allBase64(text, from - 4, from)) from -= 4;
       const stemAt = ((groupStart - from) / 4) * 3 + byteOffset;
       const decoded = decodeLazily((n) => decodeBase64Window(text, from, n), stemAt);
       const m = matchPlainAt(decoded.text, stemAt, rejectAt(groupStart));

@@ -55,6 +55,57 @@ export function endsEscape(text: string, at: number): boolean {
   return false;
 }
 
+/**
+ * True when the word character glued before the candidate (`text[start - 1]`) is the length prefix
+ * of a binary format rather than the end of a word: protobuf, msgpack, JVM class files, Python
+ * pickles and .NET's BinaryWriter write a string as its length, then its bytes, and a length of 65
+ * to 122 is a letter (70, a whole untyped key of 64 hex digits, is `F`). It is one when the byte
+ * before it is one no text has (a control character, or a byte that cannot end UTF-8: the `0xd9` of
+ * msgpack's str8, the `0x00` of a two-byte length), or when its value is the key's length.
+ */
+export function isLengthPrefix(c: Candidate): boolean {
+  return declaresItsLength(c) || isNonTextByteAt(c.text, c.start - 2);
+}
+
+/**
+ * True when the bytes right before the candidate are its own length, as binary formats write it: one
+ * byte (protobuf's and .NET's varint below 128, msgpack's str8, a pickle's SHORT_BINUNICODE, the low
+ * byte of a big-endian u16 or u32), a two-byte varint (128), or a little-endian u16 or u32 (a pickle's
+ * BINUNICODE). Then the string ends where the length says, whatever byte comes next.
+ */
+export function declaresItsLength(c: Candidate): boolean {
+  const length = c.bodyEnd - c.start;
+  const at = (back: number) => c.text.charCodeAt(c.start - back);
+  if (at(1) === length) return true;
+  if (length >= 128 && at(2) === ((length & 0x7f) | 0x80) && at(1) === length >> 7) return true;
+  const le16 = at(2) === (length & 0xff) && at(1) === length >> 8; // little-endian u16
+  const le32 = at(4) === (length & 0xff) && at(3) === length >> 8 && at(2) === 0 && at(1) === 0; // little-endian u32
+  return le16 || le32;
+}
+
+/**
+ * True when `text[i]` is a byte that text does not hold: a control character other than tab and the
+ * line breaks, DEL, or (in bytes read one char per byte) a byte of 0x80 to 0xff that does not end a
+ * well-formed UTF-8 character. Text that is already decoded holds characters above 0xff: those are text.
+ */
+export function isNonTextByteAt(text: string, i: number): boolean {
+  if (i < 0) return false;
+  const c = text.charCodeAt(i);
+  if (c < 0x20) return !(c >= 9 && c <= 13);
+  if (c < 0x7f) return false;
+  if (c === 0x7f) return true;
+  if (c > 0xff) return false;
+  if (c >= 0xc0) return true; // a lead byte is followed by continuation bytes, never by the glued letter
+  // A continuation byte: text when a lead byte 1 to 3 bytes back starts a character that ends here.
+  for (let k = 1; k <= 3 && i - k >= 0; k++) {
+    const b = text.charCodeAt(i - k);
+    if (b >= 0x80 && b < 0xc0) continue;
+    const need = b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    return need !== k;
+  }
+  return true;
+}
+
 const PLACEHOLDER_TAIL = /^(?:[xX*#•]|<|\$\{|\{\{|%s|\[|REDACTED|redacted|your|YOUR)/;
 const TRUNCATION_TAIL = /^(?:\.\.\.|…|\u00e2\u0080\u00a6)/; // `…` as text, or as UTF-8 bytes read one by one
 
@@ -88,18 +139,38 @@ export const KEY_FILTERS: readonly KeyFilter[] = [
   },
   {
     name: 'glued-before',
-    reason: 'a letter, digit or `_` right before `mirra_` makes it part of a longer identifier (the end of an escape such as `\\n`, `%22`, `\\x22` or `\\u0022` does not count)',
-    rejects: (c) => isWordCode(c.text.charCodeAt(c.start - 1)) && !endsEscape(c.text, c.start),
+    reason:
+      'a letter, digit or `_` right before `mirra_` makes it part of a longer identifier (the end of an escape such as `\\n`, `%22`, `\\x22` or `\\u0022` does not count, nor a length prefix: a glued character that follows a byte no text has, or whose value is the key\'s length)',
+    rejects: (c) => isWordCode(c.text.charCodeAt(c.start - 1)) && !endsEscape(c.text, c.start) && !isLengthPrefix(c),
     examples: {
-      stops: ['x' + key(), 'MY_' + key(), '9' + key(), 'a%2' + key(), 'u0022' + key()],
-      keeps: ['"line\\n' + key() + '"', '=' + key(), '_' + '\\n' + key(), '?q=%22' + key() + '%22', '"\\x22' + key(), '"\\u0022' + key()],
+      stops: ['x' + key(), 'MY_' + key(), '9' + key(), 'a%2' + key(), 'u0022' + key(), 'G' + key(), '\n' + 'E' + key()],
+      keeps: [
+        '"line\\n' + key() + '"',
+        '=' + key(),
+        '_' + '\\n' + key(),
+        '?q=%22' + key() + '%22',
+        '"\\x22' + key(),
+        '"\\u0022' + key(),
+        // Length-prefixed binary: protobuf (tag 0x0a, then the length), msgpack str8 (0xd9), a JVM
+        // class file's CONSTANT_Utf8 (tag 1, two length bytes), a pickle's SHORT_BINUNICODE (0x8c).
+        '\n' + String.fromCharCode(key().length) + key(),
+        '\xd9' + String.fromCharCode(key().length) + key(),
+        '\x01\x00' + String.fromCharCode(key().length) + key(),
+        '\x8c' + String.fromCharCode(key().length) + key() + '\x94',
+        '\x00q' + key(),
+      ],
     },
   },
   {
     name: 'glued-after',
     reason: 'the hex runs straight into a letter or `_`: an identifier or some other token, not a key',
-    rejects: (c) => isWordCode(c.text.charCodeAt(c.bodyEnd)),
-    examples: { stops: [key() + 'g', key() + '_cache', key() + 'Z'], keeps: [key() + '"', key() + '-', key() + ' '] },
+    // Unless the bytes before the key are its length: a binary format's next field may start with any byte.
+    rejects: (c) => isWordCode(c.text.charCodeAt(c.bodyEnd)) && !declaresItsLength(c),
+    examples: {
+      stops: [key() + 'g', key() + '_cache', key() + 'Z', 'X' + String.fromCharCode(key().length - 1, 0, 0, 0) + key() + 'q'],
+      // A pickle's BINUNICODE (`X`, a little-endian u32 length) then BINPUT (`q`); msgpack str8 then a fixint.
+      keeps: [key() + '"', key() + '-', key() + ' ', 'X' + String.fromCharCode(key().length, 0, 0, 0) + key() + 'q\x02', '\xd9' + String.fromCharCode(key().length) + key() + 'x'],
+    },
   },
   {
     name: 'too-short',

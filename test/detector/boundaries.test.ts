@@ -15,8 +15,22 @@ function verdict(text: string): { keys: string[]; rejectedBy: string[] } {
 }
 
 describe('before the key', () => {
-  it.each(['x', 'Z', '9', '_', 'MY_'])('a word character glued before `mirra_` (%s) makes it part of an identifier', (glue) => {
+  // Not `Z`: its value, 90, is this key's length, which makes it a length prefix (below).
+  it.each(['x', 'Q', '9', '_', 'MY_'])('a word character glued before `mirra_` (%s) makes it part of an identifier', (glue) => {
     expect(verdict(`const k = ${glue}${KEY};`)).toEqual({ keys: [], rejectedBy: ['glued-before'] });
+  });
+
+  it('a glued character whose value is the key\'s length is a length prefix, not a word', () => {
+    expect(KEY.length).toBe('Z'.charCodeAt(0));
+    expect(verdict(`Z${KEY}`)).toEqual({ keys: [KEY], rejectedBy: [] });
+  });
+
+  it.each(['\x00', '\x01', '\x1f', '\x7f', '\xd9', '\x8c', '\xa9'])('a glued character after a byte no text has (%j) is a length prefix', (before) => {
+    expect(verdict(`${before}q${KEY}`).keys).toEqual([KEY]);
+  });
+
+  it.each([' ', '\n', '\t', 'e', '\xc3\xa9', '\xe2\x80\x94'])('a glued character after text (%j) still glues', (before) => {
+    expect(verdict(`${before}q${KEY}`)).toEqual({ keys: [], rejectedBy: ['glued-before'] });
   });
 
   it.each(['\\n', '\\t', '\\r', '%22', '%0A', '\\x22', '\\u0022'])('the last letter of an escape (%s) does not glue', (escape) => {
