@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
 import { assertGitRepository } from '../../sources/git/process.js';
-import { parsePushUpdates, scanPush, type PushUpdate } from '../../sources/git/push.js';
+import { parsePushUpdates, pushUpdatesFromPreCommitFramework, scanPush, type PushUpdate } from '../../sources/git/push.js';
 import { readStdin } from '../../sources/files/stdin.js';
 import { printBlockedMessage } from '../blocked-message.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
@@ -26,13 +26,17 @@ export function registerPrePushCommand(program: Command, run: (action: () => Pro
     run(async () => {
       // Even a push with nothing to send must run in a repository: a CI step that pipes nothing in is not a pass.
       await assertGitRepository(process.cwd());
-      const updates: PushUpdate[] = process.stdin.isTTY
-        ? [{ localRef: 'HEAD', localSha: 'HEAD', remoteRef: '', remoteSha: '0'.repeat(40) }]
-        : parsePushUpdates((await readStdin()).toString('utf8'));
+      // The pre-commit framework reads git's stdin itself and passes the push in its own variables.
+      const fromFramework = pushUpdatesFromPreCommitFramework(process.env);
+      const updates: PushUpdate[] = fromFramework
+        ? fromFramework
+        : process.stdin.isTTY
+          ? [{ localRef: 'HEAD', localSha: 'HEAD', remoteRef: '', remoteSha: '0'.repeat(40) }]
+          : parsePushUpdates((await readStdin()).toString('utf8'));
       const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
       const result = await scanPush({
         cwd: process.cwd(),
-        remote,
+        remote: remote ?? process.env.PRE_COMMIT_REMOTE_NAME,
         updates,
         ignorePaths: options.ignore ? config.ignorePaths : [],
         honourIgnoreFile: options.ignore,

@@ -49,6 +49,24 @@ export function parsePushUpdates(text: string): PushUpdate[] {
 }
 
 /**
+ * The push as the pre-commit framework describes it to a `stages: [push]` hook (it consumes git's
+ * stdin and runs hooks without it): PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, or, when the push starts
+ * a branch from a root commit, only PRE_COMMIT_LOCAL_BRANCH (then scanned back to what the remote
+ * has, like a new branch). Null outside such a hook.
+ */
+export function pushUpdatesFromPreCommitFramework(env: NodeJS.ProcessEnv): PushUpdate[] | null {
+  if (!env.PRE_COMMIT_REMOTE_NAME && !env.PRE_COMMIT_TO_REF) return null;
+  const remoteRef = env.PRE_COMMIT_REMOTE_BRANCH ?? '';
+  const zero = '0'.repeat(40);
+  if (env.PRE_COMMIT_FROM_REF && env.PRE_COMMIT_TO_REF) {
+    return [{ localRef: env.PRE_COMMIT_LOCAL_BRANCH ?? '', localSha: env.PRE_COMMIT_TO_REF, remoteRef, remoteSha: env.PRE_COMMIT_FROM_REF }];
+  }
+  const local = env.PRE_COMMIT_LOCAL_BRANCH;
+  if (!local) throw new ScanFailure('pre-push: run by the pre-commit framework without PRE_COMMIT_TO_REF or PRE_COMMIT_LOCAL_BRANCH, so the pushed commits are unknown');
+  return [{ localRef: local, localSha: local, remoteRef, remoteSha: zero }];
+}
+
+/**
  * The revisions to scan: every pushed tip, minus what the remote is known to have. A remote tip we have
  * locally (a fast-forward, or a force push after a fetch) is excluded with its history; so is every
  * remote-tracking ref of that remote (all remotes', when the push went to a bare URL). A new branch
