@@ -128,7 +128,10 @@ describeWithTool('pre-commit', hasPreCommit, 'pre-commit framework (docs/hook-ma
   }, 240_000);
 });
 
-const LEFTHOOK = path.join(PROJECT_ROOT, 'node_modules/.bin/lefthook');
+// lefthook from npm, installed by .ci/run into .ci/tools (not a dev dependency: its postinstall would
+// set up lefthook in every clone of this repository), else one on PATH.
+const CI_LEFTHOOK = path.join(PROJECT_ROOT, '.ci/tools/node_modules/.bin/lefthook');
+const LEFTHOOK = fs.existsSync(CI_LEFTHOOK) ? CI_LEFTHOOK : 'lefthook';
 const hasLefthook = toolWorks(LEFTHOOK, ['version']);
 
 describeWithTool('lefthook', hasLefthook, 'lefthook (docs/hook-managers.md)', () => {
