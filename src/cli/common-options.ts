@@ -6,6 +6,8 @@ import { REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 export interface CommonOptions {
   format: ReportFormat;
   output?: string;
+  /** `--sarif-output FILE`: SARIF written there too, whatever `--format` prints (one scan, two reports). */
+  sarifOutput?: string;
   verify: boolean;
   apiUrl?: string;
   reveal: boolean;
@@ -18,7 +20,8 @@ export interface CommonOptions {
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS as string[]).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout (missing folders are created)')
+    .option('--sarif-output <file>', 'also write a SARIF report to this file (e.g. --format github for annotations plus SARIF for code scanning, from one scan)')
     .option('--verify', 'check each distinct key against the Mirra API (sends the key to the API)', false)
     .option('--api-url <url>', 'the Mirra API base URL (default https://api.fxn.world, or $MIRRA_API_URL)')
     .option('--no-cache', 'with --verify: neither read nor write the verification cache')

@@ -7,6 +7,7 @@ import { maskKeyShaped } from '../detector/redact.js';
 import { ScanFailure, UsageError } from '../errors.js';
 import { TOOL } from '../version.js';
 import { assertSafeApiUrl } from '../verify/url.js';
+import { prepareReportFile } from './report-file.js';
 import { EXIT_CANNOT_SCAN } from './exit-codes.js';
 
 function fail(message: string): never {
@@ -61,10 +62,12 @@ const asked = process.argv.slice(2).find((a) => !a.startsWith('-'));
 const wanted = asked !== undefined && asked !== 'scan' && Object.hasOwn(COMMANDS, asked) ? [asked] : Object.keys(COMMANDS);
 for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]()))) register(program, run);
 
-// A bad --api-url is refused before any scan starts, and before anything could be sent.
+// A bad --api-url is refused before any scan starts, and before anything could be sent; so is a
+// report file that could not be written (its missing folders are created first).
 program.hook('preAction', (_program, command) => {
-  const { apiUrl } = command.opts<{ apiUrl?: string }>();
+  const { apiUrl, output, sarifOutput } = command.opts<{ apiUrl?: string; output?: string; sarifOutput?: string }>();
   if (apiUrl !== undefined) assertSafeApiUrl(apiUrl);
+  for (const [flag, file] of [['--output', output], ['--sarif-output', sarifOutput]] as const) if (file !== undefined) prepareReportFile(flag, file);
 });
 
 try {

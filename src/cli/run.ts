@@ -25,6 +25,7 @@ export async function finishRun(result: ScanResult, options: CommonOptions, conf
   }
   addHints(result, config.envVar);
   writeReport(result, options.format, { output: options.output, reveal: options.reveal });
+  if (options.sarifOutput) writeReport(result, 'sarif', { output: options.sarifOutput, reveal: options.reveal });
   return exitCodeFor(result);
 }
 

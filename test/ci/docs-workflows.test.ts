@@ -15,6 +15,7 @@ import { CLI, HistoryRepo, cleanEnv, tempDir } from '../support/history-repo.js'
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 60_000 });
 
 const DOCS = fileURLToPath(new URL('../../docs/ci/', import.meta.url));
+const PACKAGE_VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 interface Step {
   name?: string;
@@ -82,18 +83,21 @@ describe('docs/ci/github-actions.yml', () => {
     expect(steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))?.with).toMatchObject({ sarif_file: 'mirra-scan.sarif' });
   });
 
-  it('its scan steps fail the job on a pushed key, and still write the SARIF file', () => {
-    const event = path.join(root, 'push.json');
-    fs.writeFileSync(event, JSON.stringify({ before: commits.base, after: commits.head, ref: 'refs/heads/main', forced: false }));
-    const env = { CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event, GITHUB_SHA: commits.head };
-    const scan = bash(step('Scan the pushed commits').run!, ciDir, env);
-    expect(scan.status).toBe(1);
-    expect(scan.stdout).toMatch(/^::error file=src\/key\.js,line=1,/m);
-    const sarif = bash(step('Write SARIF').run!, ciDir, env);
-    expect(sarif.status).toBe(0);
-    const log = JSON.parse(fs.readFileSync(path.join(ciDir, 'mirra-scan.sarif'), 'utf8')) as { runs: Array<{ results: unknown[] }> };
-    expect(log.runs[0].results).toHaveLength(1);
-    fs.rmSync(path.join(ciDir, 'mirra-scan.sarif'));
+  it('scans with this repository\'s action at the package\'s version, with inputs action.yml has', () => {
+    const scan = step('Scan the pushed commits');
+    expect(scan.uses).toBe(`mirra-tools/eslint-plugin-mirra@v${PACKAGE_VERSION}`);
+    const action = defaultLoaders['.yaml']('action.yml', fs.readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, unknown> };
+    for (const name of Object.keys(scan.with ?? {})) expect(Object.keys(action.inputs)).toContain(name);
+    expect(scan.with?.['sarif-file']).toBe('mirra-scan.sarif');
+  });
+});
+
+describe('docs/ci: package versions are pinned', () => {
+  it('every eslint-plugin-mirra install names the exact version', () => {
+    for (const file of fs.readdirSync(DOCS).filter((f) => f.endsWith('.yml'))) {
+      const text = fs.readFileSync(path.join(DOCS, file), 'utf8');
+      for (const m of text.matchAll(/eslint-plugin-mirra@v?([\w.^~*-]+)/g)) expect(m[1], file).toBe(PACKAGE_VERSION);
+    }
   });
 });
 
