@@ -189,12 +189,10 @@ describe('pre-commit: a commit that adds a key does not happen', () => {
     repo.add();
     const head = repo.head();
     const trace = repo.path('.git', 'trace.log');
-    const started = performance.now();
+    // Speed is the hook benchmark's job (npm run bench:hook), never a timed test: machines are shared.
     const blocked = repo.gitWith(['commit', '-m', '10k files'], { env: { GIT_TRACE: trace } });
-    const ms = performance.now() - started;
     expectBlockedCommit(blocked, 'pkg42/file7742.ts:1:');
     expect(repo.head()).toBe(head);
-    expect(ms).toBeLessThan(15_000);
     // Every git process the hook started, from git's own trace: one diff for all 10,000 files.
     const gitCalls = fs.readFileSync(trace, 'utf8').split('\n').filter((l) => l.includes('trace: built-in: git '));
     expect(gitCalls.filter((l) => l.includes('built-in: git diff'))).toHaveLength(1);
@@ -205,7 +203,7 @@ describe('pre-commit: a commit that adds a key does not happen', () => {
     const ok = repo.commitWithHooks('10k files');
     expect(ok.status, ok.stderr).toBe(0);
     expect(repo.filesIn()).toHaveLength(10_000 + 4); // + .gitignore, package.json, 2 hooks
-  });
+  }, 240_000);
 });
 
 describe('allowing a false positive', () => {
