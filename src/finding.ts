@@ -73,10 +73,27 @@ export interface ScanStats {
   durationMs: number;
 }
 
+/**
+ * At most this many findings are kept for one file (or one stretch of content); the rest are counted,
+ * and the report says how many it does not list. A finding with its snippet and hint costs kilobytes,
+ * so a file of hundreds of thousands of keys would otherwise cost gigabytes.
+ */
+export const FINDINGS_KEPT_PER_CONTENT = 1000;
+
+/** Findings a file (or a stretch of added lines) held beyond the ones kept: counted, not listed. */
+export interface UnlistedFindings {
+  file: string;
+  commit: string | null;
+  /** How many more keys were found there than are listed. */
+  count: number;
+}
+
 export interface ScanResult {
   findings: Finding[];
   errors: ScanError[];
   stats: ScanStats;
+  /** Places that held more keys than are kept per file (see FINDINGS_KEPT_PER_CONTENT): each counts the rest. */
+  unlisted?: UnlistedFindings[];
 }
 
 /** The full key of a finding, for verification and `--reveal` only. */

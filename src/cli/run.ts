@@ -37,7 +37,8 @@ function addHints(result: ScanResult, envVar: string): void {
  * A key in a file's name (`mirra_<key>.json`) would be printed in full with the path, in every
  * format: such a path is shown with the key redacted, like the key itself (`--reveal` shows it).
  */
-export function redactKeysInPaths(result: Pick<ScanResult, 'findings' | 'errors'>): void {
+export function redactKeysInPaths(result: Pick<ScanResult, 'findings' | 'errors' | 'unlisted'>): void {
   for (const f of result.findings) f.file = redactKeysIn(f.file);
   for (const e of result.errors) e.file = redactKeysIn(e.file);
+  for (const u of result.unlisted ?? []) u.file = redactKeysIn(u.file);
 }

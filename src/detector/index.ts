@@ -2,16 +2,18 @@
 // out. Pure: no file, network or process is touched here.
 
 import type { Encoding, KeyType, Snippet } from '../finding.js';
-import { detectKeys, hasKeyTrace, keyTraceOffsets, type DetectOptions, type Rejection } from './detect.js';
+import { detectKeys, hasKeyTrace, keyTraceOffsets, type DetectOptions, type KeyMatch, type Rejection } from './detect.js';
 import { MAX_ENCODED_KEY_LENGTH } from './key-format.js';
 import { LineLocator, NewlineCounter } from './locate.js';
 import { keySha256, redactKey } from './redact.js';
+import { DETECTOR_WORK } from './work.js';
 
 export { detectKeys, forEachTraceCandidate, hasKeyTrace, type KeyMatch, type Rejection } from './detect.js';
 export { KEY_FILTERS, type KeyFilter } from './filters.js';
 export { keySha256, redactKey } from './redact.js';
 export { MAX_KEY_LENGTH, MIN_KEY_LENGTH, MAX_ENCODED_KEY_LENGTH } from './key-format.js';
 export { NewlineCounter } from './locate.js';
+export { DETECTOR_WORK, resetDetectorWork } from './work.js';
 export { allocateReadBuffer, countLineFeeds } from './line-feeds.js';
 
 /** The comment that allows the one finding on its line. */
@@ -45,6 +47,14 @@ export interface ScanContentOptions extends DetectOptions {
   form?: TextForm;
   /** Counts newlines in a UTF-8 buffer; a caller that needs them too (a window of a large file) passes its own, so each byte is counted once. */
   newlines?: NewlineCounter;
+  /** Locate at most this many keys (in order); the rest are only counted, in `tally.unlocated`. Bounds memory for content full of keys. */
+  locateAtMost?: number;
+  /** Where the count of keys found but not located goes. */
+  tally?: { unlocated: number };
+  /** Leave out keys on a line with `mirra-scan:allow` (neither located nor counted). */
+  skipInlineAllowed?: boolean;
+  /** Leave out keys that start at this offset or later (a window's tail, which the next window scans). */
+  ownedBefore?: number;
 }
 
 export type TextForm = 'utf8' | 'utf16le' | 'utf16be';
@@ -84,16 +94,29 @@ export function textFormOf(buf: Buffer): { form: TextForm; bomLength: number } {
 export function scanContent(content: Buffer | string, options: ScanContentOptions = {}): LocatedKey[] {
   // A UTF-16 file is decoded whole and searched as text (so encoded keys in it are found too);
   // anything else is searched as bytes, around the traces of a key only.
+  const out: LocatedKey[] = [];
+  const budget: LocateBudget = { left: options.locateAtMost ?? Number.POSITIVE_INFINITY, options, out, tally: options.tally ?? { unlocated: 0 } };
   if (typeof content === 'string') {
-    if (!hasKeyTrace(content)) return [];
-    return locateAll(content, false, detectKeys(content, options), undefined, options.lineOffset);
+    if (hasKeyTrace(content)) locateAll(content, false, detectKeys(content, options), undefined, options.lineOffset, budget);
+    return out;
   }
   const { form, bomLength } = options.form ? { form: options.form, bomLength: 0 } : textFormOf(content);
-  if (form === 'utf8') return scanBytes(content, bomLength, options);
+  if (form === 'utf8') {
+    scanBytes(content, bomLength, options, budget);
+    return out;
+  }
   const bytes = content.subarray(bomLength, content.length - ((content.length - bomLength) % 2));
   const text = new TextDecoder(form === 'utf16le' ? 'utf-16le' : 'utf-16be').decode(bytes);
-  if (!hasKeyTrace(text)) return [];
-  return locateAll(text, false, detectKeys(text, options), 'utf16', options.lineOffset);
+  if (hasKeyTrace(text)) locateAll(text, false, detectKeys(text, options), 'utf16', options.lineOffset, budget);
+  return out;
+}
+
+/** Where located keys go, how many more may be located, and what to leave out. */
+interface LocateBudget {
+  left: number;
+  options: ScanContentOptions;
+  out: LocatedKey[];
+  tally: { unlocated: number };
 }
 
 /** Text before a trace the detector may look at: a wrapped base64 line, the escape before `mirra`. */
@@ -109,9 +132,9 @@ const LINE_REACH = 16 * 1024;
  * Every search here is bounded or moves forward only, so a minified line of megabytes with many
  * traces on it costs no more than its length.
  */
-function scanBytes(buf: Buffer, bom: number, options: ScanContentOptions): LocatedKey[] {
+function scanBytes(buf: Buffer, bom: number, options: ScanContentOptions, budget: LocateBudget): void {
   const traces = keyTraceOffsets(buf, bom);
-  if (traces.length === 0) return [];
+  if (traces.length === 0) return;
   const regions: Array<[number, number]> = [];
   for (const t of traces) {
     let from = Math.max(bom, t - REGION_BEFORE);
@@ -127,7 +150,6 @@ function scanBytes(buf: Buffer, bom: number, options: ScanContentOptions): Locat
     if (last && from <= last[1]) last[1] = Math.max(last[1], to);
     else regions.push([from, to]);
   }
-  const out: LocatedKey[] = [];
   const newlines = options.newlines ?? new NewlineCounter(buf, bom);
   // Where the line holding the current region starts, and the width of that line up to `widthAt`:
   // both move forward from region to region.
@@ -150,30 +172,61 @@ function scanBytes(buf: Buffer, bom: number, options: ScanContentOptions): Locat
     width += buf.toString('utf8', widthAt, from).length;
     widthAt = from;
     const firstLine = (options.lineOffset ?? 0) + linesBefore + 1;
-    for (const k of locateAll(text, true, matches, undefined, firstLine - 1)) {
+    const located = budget.out.length;
+    locateAll(text, true, matches, undefined, firstLine - 1, budget, from - bom);
+    for (let i = located; i < budget.out.length; i++) {
+      const k = budget.out[i];
       if (width > 0 && k.line === firstLine) {
         k.column += width;
         if (k.endLine === k.line) k.endColumn += width;
       }
       k.start += from - bom;
       k.end += from - bom;
-      out.push(k);
     }
   }
-  return out;
 }
 
+/**
+ * Locates `matches` (in order) into `budget.out`, as far as the budget goes; the rest are counted.
+ * `shift`: where `text` starts in the content (for `ownedBefore`).
+ */
 function locateAll(
   text: string,
   bytes: boolean,
   matches: ReturnType<typeof detectKeys>,
   encodingOverride: Encoding | undefined,
-  lineOffset = 0,
-): LocatedKey[] {
-  if (matches.length === 0) return [];
+  lineOffset: number | undefined,
+  budget: LocateBudget,
+  shift = 0,
+): void {
+  if (matches.length === 0) return;
+  const { ownedBefore, skipInlineAllowed } = budget.options;
   const locator = new LineLocator(text, bytes);
-  const masks = matches.map((m) => ({ start: m.start, end: m.end, mask: redactKey(m.key) }));
-  return matches.map((m) => {
+  const allowed = new LineMarkers(text, INLINE_ALLOW_MARKER);
+  // Masks are made lazily: a key's snippet masks the keys near it, and only located keys have one.
+  let masks: Array<{ start: number; end: number; mask: string }> | undefined;
+  for (const m of matches) {
+    if (ownedBefore !== undefined && m.start + shift >= ownedBefore) continue;
+    const inlineAllowed = allowed.onLineOf(m.start);
+    if (skipInlineAllowed && inlineAllowed) continue;
+    if (budget.left <= 0) {
+      budget.tally.unlocated++;
+      continue;
+    }
+    budget.left--;
+    masks ??= matches.map((k) => ({ start: k.start, end: k.end, mask: redactKey(k.key) }));
+    budget.out.push(locate(m, locator, masks, inlineAllowed, encodingOverride, lineOffset ?? 0));
+  }
+}
+
+function locate(
+  m: KeyMatch,
+  locator: LineLocator,
+  masks: ReadonlyArray<{ start: number; end: number; mask: string }>,
+  inlineAllowed: boolean,
+  encodingOverride: Encoding | undefined,
+  lineOffset: number,
+): LocatedKey {
     const from = locator.position(m.start);
     const to = locator.position(m.end);
     const snippet = locator.snippet(m.start, m.end, masks);
@@ -189,17 +242,32 @@ function locateAll(
       endColumn: to.column,
       redacted: redactKey(m.key),
       keySha256: keySha256(m.key),
-      inlineAllowed: lineHas(text, m.start, INLINE_ALLOW_MARKER),
+      inlineAllowed,
       snippet,
     };
-  });
 }
 
-function lineHas(text: string, offset: number, marker: string): boolean {
-  const ls = text.lastIndexOf('\n', offset - 1) + 1;
-  let le = text.indexOf('\n', offset);
-  if (le < 0) le = text.length;
-  return hasMarker(text.slice(ls, le), marker);
+/** Whether the line holding an offset carries a marker; each line is searched once, however many keys it holds. */
+class LineMarkers {
+  private lineStart = -1;
+  private lineEnd = -1;
+  private has = false;
+
+  constructor(
+    private readonly text: string,
+    private readonly marker: string,
+  ) {}
+
+  onLineOf(offset: number): boolean {
+    if (offset < this.lineStart || offset > this.lineEnd) {
+      this.lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
+      const le = this.text.indexOf('\n', offset);
+      this.lineEnd = le < 0 ? this.text.length : le;
+      this.has = hasMarker(this.text.slice(this.lineStart, this.lineEnd), this.marker);
+      DETECTOR_WORK.charsMeasured += this.lineEnd - this.lineStart;
+    }
+    return this.has;
+  }
 }
 
 const isMarkerNeighbour = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_-]/.test(c);

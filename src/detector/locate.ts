@@ -3,6 +3,8 @@
 
 import type { Snippet } from '../finding.js';
 import { countLineFeeds } from './line-feeds.js';
+import { MAX_ENCODED_KEY_LENGTH } from './key-format.js';
+import { DETECTOR_WORK } from './work.js';
 
 export { countLineFeeds } from './line-feeds.js';
 
@@ -16,6 +18,10 @@ const SNIPPET_CONTEXT = 60;
 export class LineLocator {
   private readonly newlines: number[] = [];
   private scannedTo = 0;
+  /** The last column measured (offset and width on its line): the next one on that line is measured from there. */
+  private lastLine = -1;
+  private lastOffset = 0;
+  private lastWidth = 0;
 
   /** `bytes`: the text is one char per byte (latin1 view of a buffer). */
   constructor(
@@ -48,13 +54,23 @@ export class LineLocator {
   }
 
   private width(from: number, to: number): number {
+    DETECTOR_WORK.charsMeasured += to - from;
     const s = this.text.slice(from, to);
     return this.bytes ? Buffer.from(s, 'latin1').toString('utf8').length : s.length;
   }
 
+  /**
+   * Keys are located in order, so the width of a line up to each one is measured on from the last:
+   * a line of megabytes holding thousands of keys costs its length, not its length times the keys.
+   */
   position(offset: number): Position {
     const index = this.lineIndexOf(offset);
-    return { line: index + 1, column: this.width(this.lineStart(index), offset) + 1 };
+    const onFromLast = index === this.lastLine && offset >= this.lastOffset;
+    const width = onFromLast ? this.lastWidth + this.width(this.lastOffset, offset) : this.width(this.lineStart(index), offset);
+    this.lastLine = index;
+    this.lastOffset = offset;
+    this.lastWidth = width;
+    return { line: index + 1, column: width + 1 };
   }
 
   /** The line holding `[start, end)`, every listed span on it replaced by its mask. */
@@ -70,8 +86,11 @@ export class LineLocator {
     let markerStart = 0;
     let markerLength = 1;
     let i = from;
-    const onLine = masks.filter((m) => m.end > from && m.start < to).sort((a, b) => a.start - b.start);
-    for (const m of onLine) {
+    // `masks` is in order of start, each at most MAX_ENCODED_KEY_LENGTH long: only those near this key are looked at.
+    for (let k = firstStartingFrom(masks, from - MAX_ENCODED_KEY_LENGTH); k < masks.length && masks[k].start < to; k++) {
+      const m = masks[k];
+      DETECTOR_WORK.charsMeasured++;
+      if (m.end <= from) continue;
       const s = Math.max(m.start, i);
       text += this.readable(i, s);
       if (m.start === start) {
@@ -90,11 +109,24 @@ export class LineLocator {
   }
 
   private readable(from: number, to: number): string {
+    DETECTOR_WORK.charsMeasured += to - from;
     const s = this.text.slice(from, to);
     const decoded = this.bytes ? Buffer.from(s, 'latin1').toString('utf8') : s;
     // Control characters (binary data, stray escapes) would garble a terminal.
     return decoded.replace(/[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/g, '.').replace(/\t/g, ' ');
   }
+}
+
+/** The index of the first of `spans` (sorted by start) that starts at `at` or later. */
+function firstStartingFrom(spans: ReadonlyArray<{ start: number }>, at: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

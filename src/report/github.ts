@@ -2,7 +2,7 @@
 // on the file and line in the pull request and the run summary), `::warning` for skipped files.
 // Values are escaped as the runner expects: `%`, CR and LF everywhere; `:` and `,` in properties too.
 
-import { secretOf, type Finding, type ScanResult } from '../finding.js';
+import { FINDINGS_KEPT_PER_CONTENT, secretOf, type Finding, type ScanResult } from '../finding.js';
 import type { ReportOptions } from './options.js';
 
 /** Escapes a message (the text after `::`). */
@@ -39,6 +39,7 @@ function annotation(f: Finding, options: ReportOptions): string {
 export function renderGithub(result: ScanResult, options: ReportOptions): string {
   const out = result.findings.map((f) => annotation(f, options));
   for (const e of result.errors) out.push(command('warning', { file: e.file, title: 'mirra-scan skipped a file' }, e.message));
+  for (const u of result.unlisted ?? []) out.push(command('error', { file: u.file, title: 'mirra-scan: more keys than listed' }, `${u.count} more Mirra keys found here and not listed (only the first ${FINDINGS_KEPT_PER_CONTENT} of a file are kept)`));
   const n = result.findings.length;
   out.push(n === 0 ? `mirra-scan: no Mirra keys found (${result.stats.files} files scanned)` : `mirra-scan: ${n} Mirra key${n === 1 ? '' : 's'} found`);
   return out.join('\n') + '\n';

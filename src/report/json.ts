@@ -35,6 +35,7 @@ export function renderJson(result: ScanResult, options: ReportOptions): string {
         tool: { ...TOOL },
         findings: result.findings.map((f) => findingToJson(f, options)),
         errors: result.errors.map((e) => ({ file: e.file, message: e.message })),
+        ...(result.unlisted?.length ? { unlisted: result.unlisted.map((u) => ({ file: u.file, commit: u.commit, count: u.count })) } : {}),
         stats: { ...result.stats },
       },
       null,

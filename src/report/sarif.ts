@@ -2,7 +2,7 @@
 // alert follows its key across line moves; no plaintext key unless `--reveal`.
 
 import type { Log, Result, ReportingDescriptor } from 'sarif';
-import { secretOf, type Finding, type ScanResult } from '../finding.js';
+import { FINDINGS_KEPT_PER_CONTENT, secretOf, type Finding, type ScanResult } from '../finding.js';
 import { TOOL, docsUrl } from '../version.js';
 import type { ReportOptions } from './options.js';
 
@@ -70,11 +70,18 @@ export function buildSarif(result: ScanResult, options: ReportOptions): Log {
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: result.errors.map((e) => ({
-              level: 'warning' as const,
-              message: { text: `${e.file}: ${e.message}` },
-              locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(e.file), uriBaseId: '%SRCROOT%' } } }],
-            })),
+            toolExecutionNotifications: [
+              ...result.errors.map((e) => ({
+                level: 'warning' as const,
+                message: { text: `${e.file}: ${e.message}` },
+                locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(e.file), uriBaseId: '%SRCROOT%' } } }],
+              })),
+              ...(result.unlisted ?? []).map((u) => ({
+                level: 'error' as const,
+                message: { text: `${u.file}: ${u.count} more Mirra keys found and not listed (only the first ${FINDINGS_KEPT_PER_CONTENT} of a file are kept)` },
+                locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(u.file), uriBaseId: '%SRCROOT%' } } }],
+              })),
+            ],
           },
         ],
       },

@@ -1,7 +1,7 @@
 // `--format text`: what a person reads in a terminal or a hook's output.
 
 import pc from 'picocolors';
-import { secretOf, type Finding, type ScanResult } from '../finding.js';
+import { FINDINGS_KEPT_PER_CONTENT, secretOf, type Finding, type ScanResult } from '../finding.js';
 import type { ReportOptions } from './options.js';
 
 const STATUS_WORD: Record<string, string> = {
@@ -61,7 +61,11 @@ export function renderText(result: ScanResult, options: ReportOptions): string {
   const out: string[] = [];
   for (const f of result.findings) out.push(renderFinding(f, options), '');
   for (const e of result.errors) out.push(c.yellow(`skipped ${printable(e.file)}: ${printable(e.message)}`));
-  if (result.errors.length) out.push('');
+  for (const u of result.unlisted ?? []) {
+    const commit = u.commit ? ` in commit ${u.commit.slice(0, 12)}` : '';
+    out.push(c.red(`${printable(u.file)}${commit}: ${plural(u.count, 'more Mirra key')} not listed (only the first ${FINDINGS_KEPT_PER_CONTENT} of a file are kept)`));
+  }
+  if (result.errors.length || result.unlisted?.length) out.push('');
   const s = result.stats;
   const scanned = `scanned ${plural(s.files, 'file')} (${size(s.bytes)}) in ${s.durationMs} ms`;
   if (result.findings.length === 0) {

@@ -3,7 +3,7 @@
 
 import { MAX_ENCODED_KEY_LENGTH, NewlineCounter, scanContent, textFormOf, type LocatedKey, type TextForm } from '../detector/index.js';
 import { countLineFeeds } from '../detector/locate.js';
-import { SECRET, type Finding, type FindingPlace, type FindingSource } from '../finding.js';
+import { FINDINGS_KEPT_PER_CONTENT, SECRET, type Finding, type FindingPlace, type FindingSource, type UnlistedFindings } from '../finding.js';
 
 export interface ContentMeta {
   file: string;
@@ -46,11 +46,58 @@ export function toFinding(k: LocatedKey, meta: ContentMeta): Finding {
   return f;
 }
 
-/** Findings in one piece of content that fits in memory. */
-export function findingsInContent(content: Buffer | string, meta: ContentMeta, options: FindingFilterOptions = {}): Finding[] {
-  const located = scanContent(content, { lineOffset: meta.lineOffset });
-  const inlineAllow = options.inlineAllow !== false;
-  return located.filter((k) => !(inlineAllow && k.inlineAllowed)).map((k) => toFinding(k, meta));
+
+/** The findings kept for one piece of content, and how many more it held (not listed). */
+export type ContentFindings = Finding[] & { unlisted?: number };
+
+/** Findings in one piece of content. Content larger than a read window is scanned in windows, so memory stays bounded. */
+export function findingsInContent(content: Buffer | string, meta: ContentMeta, options: FindingFilterOptions = {}): ContentFindings {
+  if (content.length > LARGE_CONTENT_BYTES) {
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    return findingsInChunks((buf, offset) => bytes.copy(buf, 0, offset), Buffer.allocUnsafe(LARGE_CONTENT_BYTES), meta, options);
+  }
+  const found: ContentFindings = [];
+  const tally = { unlocated: 0 };
+  const located = scanContent(content, { lineOffset: meta.lineOffset, locateAtMost: FINDINGS_KEPT_PER_CONTENT, skipInlineAllowed: options.inlineAllow !== false, tally });
+  for (const k of located) found.push(toFinding(k, meta));
+  if (tally.unlocated) found.unlisted = tally.unlocated;
+  return found;
+}
+
+/** Content above this size is scanned in windows of this size (a staged run of added lines can be any size). */
+const LARGE_CONTENT_BYTES = 1024 * 1024;
+
+/** For each result, how many findings each place (commit and file) has kept so far. */
+const keptSoFar = new WeakMap<object, Map<string, { kept: number; unlisted?: UnlistedFindings }>>();
+
+/**
+ * Appends the findings of one piece of content to a result (one at a time: a spread of a huge array
+ * into `push` overflows the stack). A file's content may come in many pieces (the runs of lines a
+ * change adds): past FINDINGS_KEPT_PER_CONTENT for one place, findings are counted, not kept.
+ */
+export function addFindings(into: { findings: Finding[]; unlisted?: UnlistedFindings[] }, found: ContentFindings, meta: Pick<ContentMeta, 'file' | 'commit'>): void {
+  if (found.length === 0 && !found.unlisted) return;
+  let places = keptSoFar.get(into);
+  if (!places) keptSoFar.set(into, (places = new Map()));
+  const id = `${meta.commit ?? ''}\0${meta.file}`;
+  let place = places.get(id);
+  if (!place) places.set(id, (place = { kept: 0 }));
+  let more = found.unlisted ?? 0;
+  for (const f of found) {
+    if (place.kept < FINDINGS_KEPT_PER_CONTENT) {
+      into.findings.push(f);
+      place.kept++;
+    } else more++;
+  }
+  if (more === 0) return;
+  if (!place.unlisted) (into.unlisted ??= []).push((place.unlisted = { file: meta.file, commit: meta.commit, count: 0 }));
+  place.unlisted.count += more;
+}
+
+/** Appends `from`'s findings and unlisted counts to `into`. */
+export function mergeFindings(into: { findings: Finding[]; unlisted?: UnlistedFindings[] }, from: { findings: Finding[]; unlisted?: UnlistedFindings[] }): void {
+  for (const f of from.findings) into.findings.push(f);
+  for (const u of from.unlisted ?? []) (into.unlisted ??= []).push(u);
 }
 
 /**
@@ -77,9 +124,10 @@ export function findingsInChunks(
   window: Buffer,
   meta: ContentMeta,
   options: FindingFilterOptions = {},
-): Finding[] {
+): ContentFindings {
   if (window.length < WINDOW_OVERLAP * 2) throw new RangeError(`a window must hold at least ${WINDOW_OVERLAP * 2} bytes`);
-  const findings: Finding[] = [];
+  const findings: ContentFindings = [];
+  const tally = { unlocated: 0 };
   let fileOffset = 0; // where the current window starts in the content
   let linesBefore = 0; // newlines before fileOffset
   let columnCarry = 0; // UTF-16 code units of the line that runs into this window from the ones before
@@ -95,11 +143,19 @@ export function findingsInChunks(
     const next = last ? got : nextWindowStart(view, form, bom);
     const firstLine = linesBefore + 1 + (meta.lineOffset ?? 0);
     const newlines = form === 'utf8' ? new NewlineCounter(view, bom) : undefined;
-    const located = scanContent(view, { lineOffset: linesBefore + (meta.lineOffset ?? 0), form: fileOffset === 0 ? undefined : form, newlines });
+    const located = scanContent(view, {
+      lineOffset: linesBefore + (meta.lineOffset ?? 0),
+      form: fileOffset === 0 ? undefined : form,
+      newlines,
+      locateAtMost: FINDINGS_KEPT_PER_CONTENT - findings.length,
+      skipInlineAllowed: options.inlineAllow !== false,
+      tally,
+      // Keys from `next` on are the next window's (counted there).
+      ownedBefore: last ? undefined : Math.floor((next - bom) / (form === 'utf8' ? 1 : 2)),
+    });
     for (const k of located) {
       const byteStart = bom + (form === 'utf8' ? k.start : 2 * k.start);
       if (!last && byteStart >= next) continue; // the next window owns it
-      if (options.inlineAllow !== false && k.inlineAllowed) continue;
       const f = toFinding(k, meta);
       if (columnCarry > 0 && k.line === firstLine) {
         f.column += columnCarry;
@@ -115,6 +171,7 @@ export function findingsInChunks(
     carried = got - next;
     window.copyWithin(0, next, got);
   }
+  if (tally.unlocated) findings.unlisted = tally.unlocated;
   return findings;
 }
 
@@ -124,7 +181,7 @@ export function findingsInStream(
   window: Buffer,
   meta: ContentMeta,
   options: FindingFilterOptions = {},
-): { findings: Finding[]; bytes: number } {
+): { findings: ContentFindings; bytes: number } {
   let bytes = 0;
   const counted = (buf: Buffer, offset: number) => {
     const n = read(buf, offset);

@@ -42,6 +42,7 @@ export function dropIgnoredPaths(result: ScanResult, options: IgnoredPathOptions
     }
   };
   result.findings = result.findings.filter((f) => !ignored(f.file));
+  if (result.unlisted) result.unlisted = result.unlisted.filter((u) => !ignored(u.file));
   result.errors = result.errors.filter((e) => !ignored(e.file));
   return result;
 }

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { allocateReadBuffer, forEachTraceCandidate } from '../../detector/index.js';
 import { SECRET, type Finding } from '../../finding.js';
-import { findingsInContent, findingsInStream, type ContentMeta, type FindingFilterOptions } from '../content-scan.js';
+import { findingsInContent, findingsInStream, type ContentFindings, type ContentMeta, type FindingFilterOptions } from '../content-scan.js';
 
 /**
  * Files are read through one reused buffer of this size (one per thread); bigger files are read in
@@ -28,7 +28,7 @@ export interface FileJob {
   rel: string;
 }
 
-export type FileOutcome = { findings: Finding[]; bytes: number } | { error: string };
+export type FileOutcome = { findings: ContentFindings; bytes: number } | { error: string };
 
 /** Reads `abs` through `window` and returns its findings (`rel` names it in them), or why it could not be read. */
 export function scanFileAt(abs: string, rel: string, window: Buffer, options: FindingFilterOptions): FileOutcome {
@@ -226,7 +226,7 @@ function unpackJobs(packed: string, into: FileJob[]): void {
 
 /** What a worker sends back: outcomes worth reporting (findings or errors), with each key beside its finding. */
 export interface WorkerReport {
-  outcomes: Array<{ index: number; error?: string; bytes: number; findings: Array<Omit<Finding, typeof SECRET> & { key: string }> }>;
+  outcomes: Array<{ index: number; error?: string; bytes: number; findings: Array<Omit<Finding, typeof SECRET> & { key: string }>; unlisted?: number }>;
   /** How many files were read without findings or errors, and their bytes. */
   quietFiles: number;
   quietBytes: number;
@@ -279,7 +279,7 @@ if (!isMainThread && parentPort && workerData === WORKER_MARK) {
       (index, outcome) => {
         if ('error' in outcome) report.outcomes.push({ index, error: outcome.error, bytes: 0, findings: [] });
         else if (outcome.findings.length > 0) {
-          report.outcomes.push({ index, bytes: outcome.bytes, findings: outcome.findings.map((f) => ({ ...f, key: f[SECRET] })) });
+          report.outcomes.push({ index, bytes: outcome.bytes, findings: outcome.findings.map((f) => ({ ...f, key: f[SECRET] })), unlisted: outcome.findings.unlisted });
         } else {
           report.quietFiles++;
           report.quietBytes += outcome.bytes;

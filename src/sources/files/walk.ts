@@ -12,12 +12,12 @@ import fg from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 import { allocateReadBuffer } from '../../detector/index.js';
 import { UsageError } from '../../errors.js';
-import type { Finding, ScanError, ScanResult } from '../../finding.js';
+import type { Finding, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
 import { SCAN_IGNORE_FILE } from '../ignored-paths.js';
 import { findRoot } from '../git/repo-root.js';
 import { readStdinChunk } from './stdin.js';
 import { readTrackedPaths, type TrackedPaths } from './tracked.js';
-import { findingsInStream, type FindingFilterOptions } from '../content-scan.js';
+import { addFindings, findingsInStream, type ContentFindings, type FindingFilterOptions } from '../content-scan.js';
 import {
   READ_WINDOW_BYTES,
   SHARED,
@@ -67,7 +67,7 @@ const toSlash = path.sep === '/' ? (p: string) => p : (p: string) => p.split(pat
 type Item =
   | { kind: 'file'; job: number; named: boolean }
   | { kind: 'walk'; firstJob: number; endJob: number; others: Walked[]; name: string }
-  | { kind: 'stdin'; findings: Finding[]; bytes: number };
+  | { kind: 'stdin'; findings: ContentFindings; bytes: number };
 
 export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -163,7 +163,7 @@ class JobQueue {
       quiet.files += report.quietFiles;
       quiet.bytes += report.quietBytes;
       for (const o of report.outcomes) {
-        outcomes[o.index] = o.error !== undefined ? { error: o.error } : { bytes: o.bytes, findings: o.findings.map(findingFromWorker) };
+        outcomes[o.index] = o.error !== undefined ? { error: o.error } : { bytes: o.bytes, findings: Object.assign(o.findings.map(findingFromWorker), o.unlisted ? { unlisted: o.unlisted } : {}) };
       }
     }
     return { outcomes, quiet };
@@ -214,7 +214,7 @@ function assemble(
   quiet: { files: number; bytes: number },
   started: number,
 ): ScanResult {
-  const findings: Finding[] = [];
+  const result: { findings: Finding[]; unlisted?: UnlistedFindings[] } = { findings: [] };
   const errors: ScanError[] = [];
   const stats = { files: quiet.files, bytes: quiet.bytes, skipped: 0, durationMs: 0 };
   const addFile = (job: number, named: boolean) => {
@@ -229,13 +229,13 @@ function assemble(
     }
     stats.files++;
     stats.bytes += outcome.bytes;
-    findings.push(...outcome.findings);
+    addFindings(result, outcome.findings, { file: rel, commit: null });
   };
   for (const item of items) {
     if (item.kind === 'stdin') {
       stats.files++;
       stats.bytes += item.bytes;
-      findings.push(...item.findings);
+      addFindings(result, item.findings, { file: '(stdin)', commit: null });
     } else if (item.kind === 'file') {
       addFile(item.job, item.named);
     } else {
@@ -264,7 +264,7 @@ function assemble(
     }
   }
   stats.durationMs = Math.round(performance.now() - started);
-  return { findings, errors, stats };
+  return { ...result, errors, stats };
 }
 
 function threadCount(requested: number | undefined): number {

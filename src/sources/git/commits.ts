@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FindingPlace, ScanResult } from '../../finding.js';
 import { scanCommitMessages, scanTagMessages } from './messages.js';
-import type { FindingFilterOptions } from '../content-scan.js';
+import { mergeFindings, type FindingFilterOptions } from '../content-scan.js';
 import { dropIgnoredPaths } from '../ignored-paths.js';
 import { COMMIT_FORMAT, type CommitHeader } from './patch-parser.js';
 import { gitArgs, streamGit } from './process.js';
@@ -69,7 +69,8 @@ export async function scanCommitRange(options: CommitRangeOptions): Promise<Scan
   const result = dropIgnoredPaths(patch, options);
   // Deterministic order: the patch's findings in `git log` order, then commit messages in the same
   // order, then tag messages by tag name.
-  result.findings.push(...messages.findings, ...(tags?.findings ?? []));
+  mergeFindings(result, messages);
+  if (tags) mergeFindings(result, tags);
   result.stats.bytes += messages.bytes + (tags?.bytes ?? 0);
   return result;
 }

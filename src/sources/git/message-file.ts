@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { ScanResult } from '../../finding.js';
-import { findingsInContent, type FindingFilterOptions } from '../content-scan.js';
+import { addFindings, findingsInContent, type FindingFilterOptions } from '../content-scan.js';
 import { streamGit } from './process.js';
 
 export type CleanupMode = 'strip' | 'whitespace' | 'verbatim' | 'scissors';
@@ -42,8 +42,11 @@ export async function scanCommitMessage(options: CommitMessageScanOptions): Prom
   const cleanup = options.cleanup ?? config.cleanup ?? 'scissors';
   const message = messageAsCommitted(raw.toString('latin1'), cleanup, config.commentChar);
   const name = options.name ?? path.basename(options.file);
-  const findings = findingsInContent(Buffer.from(message, 'latin1'), { file: name, source: 'staged', commit: null, place: 'staged' }, options);
-  return { findings, errors: [], stats: { files: 1, bytes: raw.length, skipped: 0, durationMs: Math.round(performance.now() - started) } };
+  const meta = { file: name, source: 'staged' as const, commit: null, place: 'staged' as const };
+  const result: ScanResult = { findings: [], errors: [], stats: { files: 1, bytes: raw.length, skipped: 0, durationMs: 0 } };
+  addFindings(result, findingsInContent(Buffer.from(message, 'latin1'), meta, options), meta);
+  result.stats.durationMs = Math.round(performance.now() - started);
+  return result;
 }
 
 /**

@@ -9,8 +9,8 @@
 // object's id; author and date: the tagger's). The names are in parentheses so that they cannot be
 // mistaken for a path in the tree, and `.mirrascanignore` / `ignorePaths` never apply to them.
 
-import type { Finding, FindingPlace } from '../../finding.js';
-import { findingsInContent, type FindingFilterOptions } from '../content-scan.js';
+import type { Finding, FindingPlace, UnlistedFindings } from '../../finding.js';
+import { addFindings, findingsInContent, type FindingFilterOptions } from '../content-scan.js';
 import { gitArgs, readBlobs, streamGit } from './process.js';
 
 /** The `file` of a finding in a commit message. */
@@ -23,6 +23,7 @@ export function tagMessageFile(tag: string): string {
 
 export interface MessageScanResult {
   findings: Finding[];
+  unlisted?: UnlistedFindings[];
   /** Messages read, and their bytes. */
   messages: number;
   bytes: number;
@@ -46,20 +47,15 @@ export async function scanCommitMessages(options: CommitMessageRangeOptions): Pr
     const [sha, date, author, message] = fields.splice(0, 4);
     out.messages++;
     out.bytes += message.length;
-    out.findings.push(
-      ...findingsInContent(
-        message,
-        {
-          file: COMMIT_MESSAGE_FILE,
-          source: 'commit',
-          commit: sha.toString('latin1'),
-          place: options.placeFor?.(sha.toString('latin1')),
-          author: author.toString('utf8'),
-          date: date.toString('latin1'),
-        },
-        options,
-      ),
-    );
+    const meta = {
+      file: COMMIT_MESSAGE_FILE,
+      source: 'commit' as const,
+      commit: sha.toString('latin1'),
+      place: options.placeFor?.(sha.toString('latin1')),
+      author: author.toString('utf8'),
+      date: date.toString('latin1'),
+    };
+    addFindings(out, findingsInContent(message, meta, options), meta);
   };
   await streamNulFields(options.cwd, ['log', '-z', '--format=%H%x00%aI%x00%an <%ae>%x00%B', ...options.revisions, '--'], fields, 4, record);
   return out;
@@ -83,7 +79,7 @@ export async function scanTagMessages(options: { cwd: string; place?: FindingPla
     out.messages++;
     out.bytes += message.length;
     const meta = { file: tagMessageFile(utf8(name)), source: 'commit' as const, commit: sha, place: options.place, author: utf8(tagger), date };
-    out.findings.push(...findingsInContent(Buffer.from(message, 'latin1'), meta, options));
+    addFindings(out, findingsInContent(Buffer.from(message, 'latin1'), meta, options), meta);
   }
   return out;
 }
@@ -114,7 +110,7 @@ export async function scanTagObjects(options: { cwd: string; tags: Array<{ ref: 
       place: options.place,
       ...(tagger ? { author: utf8(tagger[1]), date: isoDate(Number(tagger[2]), tagger[3]) } : {}),
     };
-    out.findings.push(...findingsInContent(Buffer.from(message, 'latin1'), meta, options));
+    addFindings(out, findingsInContent(Buffer.from(message, 'latin1'), meta, options), meta);
   });
   return out;
 }

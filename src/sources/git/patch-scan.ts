@@ -2,8 +2,8 @@
 // commit range, the whole history), the parser yields added lines, the detector finds keys in them.
 // Binary files have no lines: their new blobs are read afterwards through one `git cat-file --batch`.
 
-import type { Finding, FindingPlace, FindingSource, ScanError, ScanResult } from '../../finding.js';
-import { findingsInContent, type FindingFilterOptions } from '../content-scan.js';
+import type { Finding, FindingPlace, FindingSource, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
+import { addFindings, findingsInContent, type FindingFilterOptions } from '../content-scan.js';
 import { PatchParser, type CommitHeader, type PatchFile } from './patch-parser.js';
 import { gitArgs, readBlobs, streamGit } from './process.js';
 
@@ -23,7 +23,7 @@ export const PATCH_ARGS = ['-p', '-U0', '--no-color', '--no-ext-diff', '--no-tex
 
 export async function scanGitPatch(options: GitPatchScanOptions): Promise<ScanResult> {
   const started = performance.now();
-  const findings: Finding[] = [];
+  const result: { findings: Finding[]; unlisted?: UnlistedFindings[] } = { findings: [] };
   const errors: ScanError[] = [];
   const stats = { files: 0, bytes: 0, skipped: 0, durationMs: 0 };
   const binaries: Array<{ blob: string; file: PatchFile; commit: CommitHeader | null }> = [];
@@ -53,7 +53,8 @@ export async function scanGitPatch(options: GitPatchScanOptions): Promise<ScanRe
     onAdded(run) {
       stats.bytes += run.text.length;
       const content = Buffer.from(run.text, 'latin1');
-      findings.push(...findingsInContent(content, metaFor(run.file, run.commit, run.startLine - 1), options));
+      const meta = metaFor(run.file, run.commit, run.startLine - 1);
+      addFindings(result, findingsInContent(content, meta, options), meta);
     },
   });
 
@@ -69,10 +70,11 @@ export async function scanGitPatch(options: GitPatchScanOptions): Promise<ScanRe
         return;
       }
       stats.bytes += data.length;
-      findings.push(...findingsInContent(data, metaFor(b.file, b.commit), options));
+      const meta = metaFor(b.file, b.commit);
+      addFindings(result, findingsInContent(data, meta, options), meta);
     });
   }
   stats.durationMs = Math.round(performance.now() - started);
-  return { findings, errors, stats };
+  return { ...result, errors, stats };
 }
 

@@ -7,7 +7,7 @@
 
 import { ScanFailure } from '../../errors.js';
 import type { ScanResult } from '../../finding.js';
-import type { FindingFilterOptions } from '../content-scan.js';
+import { mergeFindings, type FindingFilterOptions } from '../content-scan.js';
 import { scanTagObjects } from './messages.js';
 import { scanCommitRange } from './commits.js';
 import { gitArgs, streamGit } from './process.js';
@@ -103,7 +103,7 @@ export async function scanPush(options: PushScanOptions): Promise<ScanResult> {
     .map((u) => ({ ref: u.remoteRef, sha: u.localSha }));
   if (tags.length) {
     const messages = await scanTagObjects({ cwd: options.cwd, tags, place: 'unpushed', inlineAllow: options.inlineAllow });
-    result.findings.push(...messages.findings);
+    mergeFindings(result, messages);
     result.stats.bytes += messages.bytes;
   }
   return result;
