@@ -5,6 +5,8 @@ import type { Encoding, KeyType } from '../finding.js';
 import { decodeBase64Window, decodeEscapes, decodePercent, decodeUtf16Window, isBase64Code, type Decoded } from './decoders.js';
 import { parseCandidate, rejectingFilter } from './filters.js';
 import { isHexCode, KEY_PREFIX, TYPED_PREFIXES } from './key-format.js';
+import { forEachBufferHit, forEachTextHit, formAfterStem, mayBeKeyAfterStem, TraceForm } from './plausible.js';
+import { DETECTOR_WORK } from './work.js';
 
 export interface KeyMatch {
   /** The exact key, as it would be sent to the API. Never print it. */
@@ -95,22 +97,29 @@ export function hasKeyTrace(input: string | Buffer): boolean {
  * or `\`, a base64 needle, or `mirra` in UTF-16. Sorted. For content without a trace this costs
  * the same few `indexOf` passes as `hasKeyTrace`.
  */
-export function keyTraceOffsets(buf: Buffer, from = 0): number[] {
+export function keyTraceOffsets(buf: Buffer, from = 0, options: { all?: boolean } = {}): number[] {
   const out: number[] = [];
-  for (let i = buf.indexOf(STEM_BYTES, from); i >= 0; i = buf.indexOf(STEM_BYTES, i + 1)) {
-    const next = buf[i + STEM.length];
-    if (next === 95 || next === 37 || next === 92) out.push(i);
-  }
-  for (const n of TRACE_NEEDLE_BYTES) {
-    const h = n.headBytes.length;
-    for (let i = buf.indexOf(n.tail, from + h); i >= 0; i = buf.indexOf(n.tail, i + 1)) {
-      let ok = true;
-      for (let j = 0; j < h; j++) if (buf[i - h + j] !== n.headBytes[j]) ok = false;
-      if (ok) out.push(i - h);
-    }
-  }
+  // Unless every trace is asked for (to explain each rejection), those that cannot start a key are left out here.
+  const may = options.all ? () => true : (afterStem: number, form: TraceForm, skip = 0) => mayBeKeyAfterStem(buf, afterStem, form, skip);
+  forEachBufferHit(buf, STEM_BYTES, from, (i) => {
+    const form = formAfterStem(buf[i + STEM.length]);
+    if (form !== null && may(i + STEM.length, form)) out.push(i);
+  });
+  BASE64_NEEDLES.forEach((n, k) => {
+    forEachBufferHit(buf, BASE64_NEEDLE_BYTES[k], from, (i) => {
+      const group = i - n.offsetInGroup;
+      if (group >= from && may(group, TraceForm.Base64, n.byteOffset + STEM.length)) out.push(i);
+    });
+  });
+  forEachBufferHit(buf, UTF16_NEEDLE_BYTES, from, (i) => {
+    if (may(i + UTF16_NEEDLE.full.length, TraceForm.Utf16)) out.push(i);
+  });
   return out.length > 1 ? out.sort((a, b) => a - b) : out;
 }
+
+/** The base64 and UTF-16 needles whole, for the searches that gather every trace. */
+const BASE64_NEEDLE_BYTES = BASE64_NEEDLES.map((n) => Buffer.from(n.full, 'latin1'));
+const UTF16_NEEDLE_BYTES = Buffer.from(UTF16_NEEDLE.full, 'latin1');
 
 /** Every needle a trace can start with, `mirra` included (in any context: a superset of the plain traces). */
 const CANDIDATE_NEEDLE_BYTES: readonly ByteNeedle[] = [toBytes({ full: STEM, head: 0 }), ...TRACE_NEEDLE_BYTES];
@@ -158,8 +167,14 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
   // Rejections name where the candidate is written in `text`, decoded or not.
   const rejectAt = (start: number) => (filter: string) => options.rejections?.push({ start, filter });
 
-  for (let at = text.indexOf(STEM); at >= 0; at = text.indexOf(STEM, at + 1)) {
+  // Traces that cannot start a key are dropped by a cheap look first (hostile text is made of them),
+  // unless every rejection is asked for.
+  const may = options.rejections ? () => true : (afterStem: number, form: TraceForm, skip = 0) => mayBeKeyAfterStem(text, afterStem, form, skip);
+
+  forEachTextHit(text, STEM, 0, (at) => {
     const next = text.charCodeAt(at + STEM.length);
+    const form = formAfterStem(next);
+    if (form === null || !may(at + STEM.length, form)) return;
     if (next === 95 /* _ */) {
       const m = matchPlainAt(text, at, rejectAt(at));
       if (m) push({ ...m, encoding: 'plain' });
@@ -168,13 +183,13 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
     } else if (next === 92 /* \ */) {
       decodeThen(text, at, decodeLazily((n) => decodeEscapes(text, at, n), 0), 'escape', push, rejectAt(at));
     }
-  }
+  });
 
   for (const needle of BASE64_NEEDLES) {
     const { offsetInGroup, byteOffset } = needle;
-    for (const at of needleHits(text, needle)) {
+    forEachTextHit(text, needle.full, 0, (at) => {
       const groupStart = at - offsetInGroup;
-      if (groupStart < 0 || !allBase64(text, groupStart, at)) continue;
+      if (groupStart < 0 || !allBase64(text, groupStart, at) || !may(groupStart, TraceForm.Base64, byteOffset + STEM.length)) return;
       // Decode up to two groups earlier where there are some, so the bytes before `mirra_` can be
       // checked (a glued letter, the byte before it, a 4-byte length prefix).
       let from = groupStart;
@@ -183,16 +198,17 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
       const decoded = decodeLazily((n) => decodeBase64Window(text, from, n), stemAt);
       const m = matchPlainAt(decoded.text, stemAt, rejectAt(groupStart));
       if (m) push(mapBack(m, decoded, 'base64'));
-    }
+    });
   }
 
-  for (const at of needleHits(text, UTF16_NEEDLE)) {
+  forEachTextHit(text, UTF16_NEEDLE.full, 0, (at) => {
+    if (!may(at + UTF16_NEEDLE.full.length, TraceForm.Utf16)) return;
     // Include the character before, so a word glued before `mirra_` is still seen.
     const from = at >= 2 && text.charCodeAt(at - 1) === 0 && text.charCodeAt(at - 2) !== 0 ? at - 2 : at;
     const decoded = decodeLazily((n) => decodeUtf16Window(text, from, n), (at - from) / 2);
     const m = matchPlainAt(decoded.text, (at - from) / 2, rejectAt(at));
     if (m) push(mapBack(m, decoded, 'utf16'));
-  }
+  });
 
   return matches.sort((a, b) => a.start - b.start);
 }
@@ -248,6 +264,7 @@ function mapBack(m: Omit<KeyMatch, 'encoding'>, decoded: Decoded, encoding: Enco
 
 /** The key that starts at `text[at]` (which reads `mirra`), if it is one; else `reject` hears why not. */
 function matchPlainAt(text: string, at: number, reject: (filter: string) => void): Omit<KeyMatch, 'encoding'> | null {
+  DETECTOR_WORK.candidatesJudged++;
   if (!text.startsWith(KEY_PREFIX, at)) return null;
   let keyType: KeyType = 'untyped';
   let bodyStart = at + KEY_PREFIX.length;

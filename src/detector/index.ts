@@ -133,7 +133,7 @@ const LINE_REACH = 16 * 1024;
  * traces on it costs no more than its length.
  */
 function scanBytes(buf: Buffer, bom: number, options: ScanContentOptions, budget: LocateBudget): void {
-  const traces = keyTraceOffsets(buf, bom);
+  const traces = keyTraceOffsets(buf, bom, { all: options.rejections !== undefined });
   if (traces.length === 0) return;
   const regions: Array<[number, number]> = [];
   for (const t of traces) {

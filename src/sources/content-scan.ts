@@ -1,6 +1,7 @@
 // Turns content from any source (a file, a staged blob, the lines a commit adds) into findings. Big
 // content is scanned in bounded windows that overlap, so memory stays flat and no key is cut in two.
 
+import { isAscii } from 'node:buffer';
 import { MAX_ENCODED_KEY_LENGTH, NewlineCounter, scanContent, textFormOf, type LocatedKey, type TextForm } from '../detector/index.js';
 import { countLineFeeds } from '../detector/locate.js';
 import { FINDINGS_KEPT_PER_CONTENT, SECRET, type Finding, type FindingPlace, type FindingSource, type UnlistedFindings } from '../finding.js';
@@ -243,7 +244,9 @@ function countNewlines(view: Buffer, from: number, to: number, form: TextForm): 
 
 /** How many UTF-16 code units the text in `[from, to)` takes (what a column counts). */
 function textWidth(view: Buffer, from: number, to: number, form: TextForm): number {
-  return form === 'utf8' ? view.toString('utf8', from, to).length : (to - from) / 2;
+  if (form !== 'utf8') return (to - from) / 2;
+  // A long line of ASCII (a minified bundle) is as wide as its bytes: no need to decode a window of it.
+  return isAscii(view.subarray(from, to)) ? to - from : view.toString('utf8', from, to).length;
 }
 
 function readFull(read: (buf: Buffer, offset: number) => number, buf: Buffer, offset: number): number {

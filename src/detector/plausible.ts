@@ -1,0 +1,289 @@
+// The cheap look every trace of a key gets before the detector judges it in full: hostile text made
+// of nothing but traces (`mirra_mirra_…`, `mirra%5Fmirra%5F…`, base64 of `mirra_` repeated) must cost
+// about what plain text costs. A trace is dropped here only when no reading of it can be a key: the
+// characters after its prefix are too few hex digits and then something that ends every key (a
+// letter that is not hex, `_`, whitespace), or more hex digits than any key has. Anything else (a
+// quote, an escape, the end of the text) may go on as a key and is judged in full, so no key is lost.
+
+import { isHexCode, MAX_KEY_LENGTH, MIN_KEY_LENGTH, TYPED_PREFIXES, KEY_PREFIX } from './key-format.js';
+
+/** How a trace is written, which decides how the characters after `mirra` are read. */
+export const TraceForm = { Plain: 0, Percent: 1, Escape: 2, Base64: 3, Utf16: 4 } as const;
+export type TraceForm = (typeof TraceForm)[keyof typeof TraceForm];
+
+/** The form of a trace `mirra` followed by `c` (`_`, `%`, `\`), or null when `c` starts no key. */
+export function formAfterStem(c: number): TraceForm | null {
+  return c === 95 ? TraceForm.Plain : c === 37 ? TraceForm.Percent : c === 92 ? TraceForm.Escape : null;
+}
+
+/** Text searched by the detector: bytes, or a string (one char per byte, or decoded text). */
+type Source = Buffer | string;
+
+/** The code unit at `i` (a byte, or a char); -1 past the end. */
+function codeAt(src: Source, i: number): number {
+  if (i >= src.length) return -1;
+  return typeof src === 'string' ? src.charCodeAt(i) : src[i];
+}
+
+/** The shortest body any key has after its prefix (the longest prefix leaves the least). */
+const MIN_BODY = MIN_KEY_LENGTH - Math.max(KEY_PREFIX.length, ...TYPED_PREFIXES.map((t) => t.prefix.length));
+const MAX_BODY = MAX_KEY_LENGTH - KEY_PREFIX.length;
+/** Typed prefixes after `mirra_`, as the letters that follow it (`script_`, …). */
+const TYPED_TAILS = TYPED_PREFIXES.map((t) => t.prefix.slice(KEY_PREFIX.length));
+
+/** A character that ends any key for good: a letter or digit that is not hex, `_`, or whitespace. */
+function endsEveryKey(c: number): boolean {
+  if (c === 95 || c === 32 || c === 9 || c === 10 || c === 13) return true;
+  return ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && !isHexCode(c);
+}
+
+const hexValue = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_VALUE = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_VALUE[B64.charCodeAt(i)] = i;
+B64_VALUE[45] = 62; // - (URL-safe)
+B64_VALUE[95] = 63; // _ (URL-safe)
+
+/**
+ * Decodes one character at a time from a raw position: `next()` gives the next decoded code, -1 at
+ * something it cannot decode (then `stop` is that raw code, -1 at the end of the text).
+ */
+class CharReader {
+  stop = -1;
+  private bits = 0;
+  private pending = 0;
+
+  constructor(
+    private readonly src: Source,
+    private at: number,
+    private readonly form: TraceForm,
+  ) {}
+
+  private code(i: number): number {
+    return codeAt(this.src, i);
+  }
+
+  /** Skips `n` decoded bytes of base64 (the reader is at a group's start): whole groups are stepped over unread. */
+  skipBase64(n: number): void {
+    this.at += 4 * Math.floor(n / 3);
+    for (let k = n % 3; k > 0; k--) this.next();
+  }
+
+  next(): number {
+    const c = this.code(this.at);
+    this.stop = c;
+    if (c < 0) return -1;
+    switch (this.form) {
+      case TraceForm.Plain:
+        this.at++;
+        return c;
+      case TraceForm.Utf16: {
+        if (this.code(this.at + 1) !== 0 || c === 0) return -1;
+        this.at += 2;
+        return c;
+      }
+      case TraceForm.Percent: {
+        if (c !== 37) return this.plainOr(c);
+        const v = (hexValue(this.code(this.at + 1)) << 4) | hexValue(this.code(this.at + 2));
+        if (v < 0 || hexValue(this.code(this.at + 1)) < 0 || hexValue(this.code(this.at + 2)) < 0) return -1;
+        this.at += 3;
+        return v;
+      }
+      case TraceForm.Escape: {
+        if (c !== 92) return this.plainOr(c);
+        const kind = this.code(this.at + 1);
+        const digits = kind === 120 /* x */ ? 2 : kind === 117 /* u */ && this.code(this.at + 2) !== 123 /* { */ ? 4 : 0;
+        if (digits === 0) return -1; // `\u{…}`, `\n`, …: judged in full
+        let v = 0;
+        for (let k = 0; k < digits; k++) {
+          const h = hexValue(this.code(this.at + 2 + k));
+          if (h < 0) return -1;
+          v = v * 16 + h;
+        }
+        this.at += 2 + digits;
+        return v;
+      }
+      case TraceForm.Base64: {
+        if (this.pending === 0) {
+          // One whole group of four; anything else (a line break in a wrapped blob, padding) stops here.
+          let bits = 0;
+          for (let k = 0; k < 4; k++) {
+            const d = this.code(this.at + k);
+            const v = d >= 0 && d < 128 ? B64_VALUE[d] : -1;
+            if (v < 0) {
+              this.stop = -1;
+              return -1;
+            }
+            bits = (bits << 6) | v;
+          }
+          this.at += 4;
+          this.bits = bits;
+          this.pending = 3;
+        }
+        this.pending--;
+        return (this.bits >> (8 * this.pending)) & 255;
+      }
+    }
+  }
+
+  /** A character written as itself between escapes. */
+  private plainOr(c: number): number {
+    this.at++;
+    return c;
+  }
+}
+
+/**
+ * Whether the trace whose stem (`mirra`, written in `form`) ends at raw position `afterStem` may be
+ * a key. False only when no reading of what follows can make one. For base64, `afterStem` is the
+ * start of a 4-character group and `skipBytes` the decoded bytes before the `_`.
+ */
+export function mayBeKeyAfterStem(src: Source, afterStem: number, form: TraceForm, skipBytes = 0): boolean {
+  if (form === TraceForm.Plain) return mayBeKeyWrittenPlainly(src, afterStem + 1);
+  if (firstAfterPrefix(src, afterStem, form, skipBytes) === ENDS_EVERY_KEY) return false;
+  const r = new CharReader(src, afterStem, form);
+  if (skipBytes > 0) r.skipBase64(skipBytes);
+  let c = r.next();
+  if (c !== 95 /* _ */) return c < 0;
+  c = r.next();
+  // A typed prefix (`script_`, …): read past it; a word that only starts like one is no key.
+  for (const tail of TYPED_TAILS) {
+    if (c !== tail.charCodeAt(0)) continue;
+    for (let k = 1; k < tail.length; k++) {
+      c = r.next();
+      if (c !== tail.charCodeAt(k)) return c < 0 && (r.stop < 0 || !endsEveryKey(r.stop));
+    }
+    c = r.next();
+    break;
+  }
+  let run = 0;
+  while (c >= 0 && isHexCode(c) && run <= MAX_BODY) {
+    run++;
+    c = r.next();
+  }
+  if (run > MAX_BODY) return false;
+  if (run >= MIN_BODY) return true;
+  // Too short so far: a key only if it goes on in some other way (a quote and another piece, an escape).
+  if (c >= 0) return !endsEveryKey(c) && !(c === 36 /* $ */ && endsTemplate(r));
+  return r.stop < 0 || !endsEveryKey(r.stop);
+}
+
+const ENDS_EVERY_KEY = -2;
+
+/**
+ * The quick look for an encoded trace (hostile text repeats them by the million): the character
+ * right after an encoded `mirra_` when it is written plainly or is a whole base64 group away, as
+ * ENDS_EVERY_KEY if it ends every key (and cannot start `script_`, …); else -1 (look further).
+ */
+function firstAfterPrefix(src: Source, afterStem: number, form: TraceForm, skipBytes: number): number {
+  let c = -1;
+  if (form === TraceForm.Percent) {
+    if (codeAt(src, afterStem + 1) === 53 /* 5 */ && (codeAt(src, afterStem + 2) | 32) === 102 /* f */) c = codeAt(src, afterStem + 3);
+  } else if (form === TraceForm.Escape) {
+    if (codeAt(src, afterStem + 1) === 120 /* x */ && codeAt(src, afterStem + 2) === 53 && (codeAt(src, afterStem + 3) | 32) === 102) c = codeAt(src, afterStem + 4);
+    else if (codeAt(src, afterStem + 1) === 117 /* u */ && codeAt(src, afterStem + 2) === 48 && codeAt(src, afterStem + 3) === 48 && codeAt(src, afterStem + 4) === 53 && (codeAt(src, afterStem + 5) | 32) === 102) {
+      c = codeAt(src, afterStem + 6);
+    }
+  } else if (form === TraceForm.Base64) {
+    // Bytes [skipBytes, skipBytes + 1] are `_` and the byte after it; decode the group of the latter.
+    const byte = skipBytes + 1;
+    const g = afterStem + 4 * Math.floor(byte / 3);
+    let bits = 0;
+    for (let k = 0; k < 4; k++) {
+      const d = codeAt(src, g + k);
+      const v = d >= 0 && d < 128 ? B64_VALUE[d] : -1;
+      if (v < 0) return -1;
+      bits = (bits << 6) | v;
+    }
+    c = (bits >> (8 * (2 - (byte % 3)))) & 255;
+  }
+  if (c < 0 || c === 115 || c === 105 || c === 116 || c === 92 || c === 37) return -1;
+  return endsEveryKey(c) ? ENDS_EVERY_KEY : -1;
+}
+
+/** `mayBeKeyAfterStem` for `mirra_` written as it is (the common case, and most of hostile text): no reader, one loop. */
+function mayBeKeyWrittenPlainly(src: Source, afterPrefix: number): boolean {
+  let i = afterPrefix;
+  const first = codeAt(src, i);
+  if (first === 115 || first === 105 || first === 116) {
+    // s, i, t: maybe `script_`, `install_`, `test_`; a word that only starts like one is no key.
+    const tail = TYPED_TAILS.find((t) => t.charCodeAt(0) === first) ?? '';
+    for (let k = 1; k < tail.length; k++) {
+      const c = codeAt(src, i + k);
+      if (c !== tail.charCodeAt(k)) return c < 0;
+    }
+    i += tail.length;
+  }
+  const end = Math.min(src.length, i + MAX_BODY + 1);
+  let j = i;
+  while (j < end && isHexCode(codeAt(src, j))) j++;
+  const run = j - i;
+  if (run > MAX_BODY) return false;
+  if (run >= MIN_BODY) return true;
+  const c = codeAt(src, j);
+  if (c < 0) return true;
+  if (endsEveryKey(c)) return false;
+  // `${NAME}` is a placeholder; `${"…"}` may be a piece of a key.
+  return !(c === 36 /* $ */ && codeAt(src, j + 1) === 123 /* { */ && endsEveryKey(codeAt(src, j + 2)));
+}
+
+/** After `$`: `{` and a name (`${KEY}`) is a placeholder; `{` and a quote may be a piece of a key. */
+function endsTemplate(r: CharReader): boolean {
+  if (r.next() !== 123 /* { */) return false;
+  const c = r.next();
+  return c >= 0 && endsEveryKey(c);
+}
+
+/** After this many hits of a needle, a search that found them closer than DENSE_GAP apart on average goes on byte by byte. */
+const DENSE_CHECK = 256;
+const DENSE_GAP = 64;
+
+/**
+ * Every start of `needle` in `buf` from `from` on. `indexOf` per hit costs a native call (~0.1 µs),
+ * which is what plain text needs (hits are rare); where hits come thick (hostile text), the rest of
+ * the buffer is searched by one loop over its bytes instead, so the cost per byte stays flat.
+ */
+export function forEachBufferHit(buf: Buffer, needle: Buffer, from: number, onHit: (at: number) => void): void {
+  let hits = 0;
+  let since = from;
+  for (let i = buf.indexOf(needle, from); i >= 0; i = buf.indexOf(needle, i + 1)) {
+    onHit(i);
+    if (++hits < DENSE_CHECK) continue;
+    if (i - since < DENSE_CHECK * DENSE_GAP) {
+      const first = needle[0];
+      const n = needle.length;
+      const last = buf.length - n;
+      outer: for (let j = i + 1; j <= last; j++) {
+        if (buf[j] !== first) continue;
+        for (let k = 1; k < n; k++) if (buf[j + k] !== needle[k]) continue outer;
+        onHit(j);
+      }
+      return;
+    }
+    hits = 0;
+    since = i;
+  }
+}
+
+/** `forEachBufferHit` for text. */
+export function forEachTextHit(text: string, needle: string, from: number, onHit: (at: number) => void): void {
+  let hits = 0;
+  let since = from;
+  for (let i = text.indexOf(needle, from); i >= 0; i = text.indexOf(needle, i + 1)) {
+    onHit(i);
+    if (++hits < DENSE_CHECK) continue;
+    if (i - since < DENSE_CHECK * DENSE_GAP) {
+      const first = needle.charCodeAt(0);
+      const n = needle.length;
+      const last = text.length - n;
+      outer: for (let j = i + 1; j <= last; j++) {
+        if (text.charCodeAt(j) !== first) continue;
+        for (let k = 1; k < n; k++) if (text.charCodeAt(j + k) !== needle.charCodeAt(k)) continue outer;
+        onHit(j);
+      }
+      return;
+    }
+    hits = 0;
+    since = i;
+  }
+}
