@@ -37,6 +37,15 @@ export interface RuleOptions {
   allowedKeySha256?: string[];
 }
 
+/** A word that may be an identifier in JS or TS source. */
+const IDENTIFIER = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu;
+
+/** Whether an initializer can be a string the composer reads: a literal, a template, a composition, an array to join or another `const`. */
+function mayBeString(init: Node): boolean {
+  const n = unwrap(init);
+  return (n.type === 'Literal' && typeof n.value === 'string') || n.type === 'TemplateLiteral' || n.type === 'Identifier' || n.type === 'ArrayExpression' || isComposition(n);
+}
+
 export type MessageId = 'hardcodedKey' | 'composedKey' | 'useEnvVar' | 'badConfig';
 
 // No default envVar here: without the option, the shared config's `envVar` (itself MIRRA_API_KEY by default) applies.
@@ -251,6 +260,8 @@ export default createRule<[RuleOptions], MessageId>({
         grew = false;
         const rest: typeof pending = [];
         for (const d of pending) {
+          // Only a value that can be a string carries a trace into a composition (`require('mirra-sdk')` does not).
+          if (!mayBeString(d.init)) continue;
           if (spansTrace(d.init) || namesAny(d.init, carriers)) {
             carriers.add(d.name);
             grew = true;
@@ -261,11 +272,14 @@ export default createRule<[RuleOptions], MessageId>({
       return carriers;
     }
 
-    /** Does the source of `node` mention one of `names`? (A cheap over-approximation of "refers to".) */
+    /**
+     * Does the source of `node` hold one of `names` as a word? (A cheap over-approximation of "refers
+     * to": one pass over the node's source, however many names there are.)
+     */
     function namesAny(node: Node, names: ReadonlySet<string>): boolean {
       if (names.size === 0) return false;
       const text = source.slice(node.range[0], node.range[1]);
-      for (const name of names) if (text.includes(name)) return true;
+      for (const word of text.matchAll(IDENTIFIER)) if (names.has(word[0])) return true;
       return false;
     }
 

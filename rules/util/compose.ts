@@ -3,6 +3,7 @@
 // statically becomes a hole, which no key can span. Nothing here runs the code.
 
 import type { TSESTree } from '@typescript-eslint/types';
+import { MAX_ENCODED_KEY_LENGTH } from '../../src/detector/index.js';
 
 type Node = TSESTree.Node;
 
@@ -41,6 +42,18 @@ export interface VariableLike {
 }
 
 const MAX_DEPTH = 40;
+
+/**
+ * How much of each end of a `const`'s value a composition that reads it keeps. A key that runs
+ * across the edge of the value lies within its ends (a key, encoded, is at most
+ * MAX_ENCODED_KEY_LENGTH long; the rest is room for what the filters look at around it); a key wholly
+ * inside the value is the binding's own to report. So a chain of thousands of `const`s, or one that
+ * doubles at every step, composes texts no longer than a key and its surroundings.
+ */
+export const BINDING_END_KEPT = MAX_ENCODED_KEY_LENGTH + 1024;
+
+/** Counts of the composer's work, for tests that show it stays bounded on hostile code. */
+export const COMPOSE_WORK = { longestComposed: 0, partsMade: 0 };
 
 const TS_WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion']);
 
@@ -162,6 +175,46 @@ export function enclosingComposition(node: Node): Node | null {
 
 const hole = (): Part => ({ text: HOLE, hole: true, via: null });
 
+/**
+ * A `const`'s value as a composition reading it through `via` sees it: its runs joined into one (a
+ * key inside one reference is the binding's to report, so where its runs meet does not matter), and,
+ * past 2 x BINDING_END_KEPT characters, only its two ends with a hole between them.
+ */
+function endsOf(parts: readonly Part[], via: TSESTree.Identifier): Part[] {
+  const out: Part[] = [];
+  let run = '';
+  const flush = () => {
+    if (run !== '') out.push({ text: run, hole: false, via });
+    run = '';
+  };
+  for (const p of parts) {
+    if (p.hole) {
+      flush();
+      out.push({ text: HOLE, hole: true, via });
+    } else run += p.text;
+  }
+  flush();
+  let length = 0;
+  for (const p of out) length += p.text.length;
+  if (length <= 2 * BINDING_END_KEPT) return out;
+  const head = takeChars(out, BINDING_END_KEPT, false);
+  const tail = takeChars(out, BINDING_END_KEPT, true);
+  return [...head, { text: HOLE, hole: true, via }, ...tail];
+}
+
+/** The first (or last) `n` characters of `parts`, as parts. */
+function takeChars(parts: readonly Part[], n: number, fromEnd: boolean): Part[] {
+  const out: Part[] = [];
+  let left = n;
+  for (let i = 0; i < parts.length && left > 0; i++) {
+    const p = parts[fromEnd ? parts.length - 1 - i : i];
+    const text = p.text.length <= left ? p.text : fromEnd ? p.text.slice(p.text.length - left) : p.text.slice(0, left);
+    left -= text.length;
+    out.push({ ...p, text });
+  }
+  return fromEnd ? out.reverse() : out;
+}
+
 /** Evaluates string-building expressions into parts; one per rule run, so bindings are read once. */
 export class StringComposer {
   private readonly bindingCache = new Map<TSESTree.Expression, Part[] | null>();
@@ -183,6 +236,8 @@ export class StringComposer {
       hasHole ||= p.hole;
       hasReference ||= p.via !== null;
     }
+    COMPOSE_WORK.longestComposed = Math.max(COMPOSE_WORK.longestComposed, text.length);
+    COMPOSE_WORK.partsMade += parts.length;
     return { text, parts, partStarts, hasHole, hasReference };
   }
 
@@ -279,7 +334,7 @@ export class StringComposer {
       }
       this.bindingCache.set(init, parts);
     }
-    return parts && parts.map((p) => ({ ...p, via: id }));
+    return parts && endsOf(parts, id);
   }
 
   /** The initializer of the `const` binding `id` refers to, if it is one. */
