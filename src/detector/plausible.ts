@@ -31,6 +31,9 @@ const MAX_BODY = MAX_KEY_LENGTH - KEY_PREFIX.length;
 /** Typed prefixes after `mirra_`, as the letters that follow it (`script_`, …). */
 const TYPED_TAILS = TYPED_PREFIXES.map((t) => t.prefix.slice(KEY_PREFIX.length));
 
+/** A letter in lower case (a key shouted in upper case, `MIRRA_SCRIPT_…`, has the same prefixes). */
+const lower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+
 /** A character that ends any key for good: a letter or digit that is not hex, `_`, or whitespace. */
 function endsEveryKey(c: number): boolean {
   if (c === 95 || c === 32 || c === 9 || c === 10 || c === 13) return true;
@@ -148,10 +151,10 @@ export function mayBeKeyAfterStem(src: Source, afterStem: number, form: TraceFor
   c = r.next();
   // A typed prefix (`script_`, …): read past it; a word that only starts like one is no key.
   for (const tail of TYPED_TAILS) {
-    if (c !== tail.charCodeAt(0)) continue;
+    if (lower(c) !== tail.charCodeAt(0)) continue;
     for (let k = 1; k < tail.length; k++) {
       c = r.next();
-      if (c !== tail.charCodeAt(k)) return c < 0 && (r.stop < 0 || !endsEveryKey(r.stop));
+      if (lower(c) !== tail.charCodeAt(k)) return c < 0 && (r.stop < 0 || !endsEveryKey(r.stop));
     }
     c = r.next();
     break;
@@ -197,20 +200,21 @@ function firstAfterPrefix(src: Source, afterStem: number, form: TraceForm, skipB
     }
     c = (bits >> (8 * (2 - (byte % 3)))) & 255;
   }
-  if (c < 0 || c === 115 || c === 105 || c === 116 || c === 92 || c === 37) return -1;
+  const l = lower(c);
+  if (c < 0 || l === 115 || l === 105 || l === 116 || c === 92 || c === 37) return -1;
   return endsEveryKey(c) ? ENDS_EVERY_KEY : -1;
 }
 
 /** `mayBeKeyAfterStem` for `mirra_` written as it is (the common case, and most of hostile text): no reader, one loop. */
 function mayBeKeyWrittenPlainly(src: Source, afterPrefix: number): boolean {
   let i = afterPrefix;
-  const first = codeAt(src, i);
+  const first = lower(codeAt(src, i));
   if (first === 115 || first === 105 || first === 116) {
     // s, i, t: maybe `script_`, `install_`, `test_`; a word that only starts like one is no key.
     const tail = TYPED_TAILS.find((t) => t.charCodeAt(0) === first) ?? '';
     for (let k = 1; k < tail.length; k++) {
       const c = codeAt(src, i + k);
-      if (c !== tail.charCodeAt(k)) return c < 0;
+      if (lower(c) !== tail.charCodeAt(k)) return c < 0;
     }
     i += tail.length;
   }
