@@ -101,23 +101,23 @@ export function keyTraceOffsets(buf: Buffer, from = 0, options: { all?: boolean 
   const out: number[] = [];
   // Unless every trace is asked for (to explain each rejection), those that cannot start a key are left out here.
   const may = options.all ? () => true : (afterStem: number, form: TraceForm, skip = 0) => mayBeKeyAfterStem(buf, afterStem, form, skip);
-  forEachBufferHit(buf, STEM_BYTES, from, (i) => {
+  forEachBufferHit(buf, STEM_BYTES, 0, from, (i) => {
     const form = formAfterStem(buf[i + STEM.length]);
     if (form !== null && may(i + STEM.length, form)) out.push(i);
   });
   BASE64_NEEDLES.forEach((n, k) => {
-    forEachBufferHit(buf, BASE64_NEEDLE_BYTES[k], from, (i) => {
+    forEachBufferHit(buf, BASE64_NEEDLE_BYTES[k], n.head, from, (i) => {
       const group = i - n.offsetInGroup;
       if (group >= from && may(group, TraceForm.Base64, n.byteOffset + STEM.length)) out.push(i);
     });
   });
-  forEachBufferHit(buf, UTF16_NEEDLE_BYTES, from, (i) => {
+  forEachBufferHit(buf, UTF16_NEEDLE_BYTES, UTF16_NEEDLE.head, from, (i) => {
     if (may(i + UTF16_NEEDLE.full.length, TraceForm.Utf16)) out.push(i);
   });
   return out.length > 1 ? out.sort((a, b) => a - b) : out;
 }
 
-/** The base64 and UTF-16 needles whole, for the searches that gather every trace. */
+/** The base64 and UTF-16 needles as bytes (searched from their `head`-th byte on). */
 const BASE64_NEEDLE_BYTES = BASE64_NEEDLES.map((n) => Buffer.from(n.full, 'latin1'));
 const UTF16_NEEDLE_BYTES = Buffer.from(UTF16_NEEDLE.full, 'latin1');
 
@@ -171,7 +171,7 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
   // unless every rejection is asked for.
   const may = options.rejections ? () => true : (afterStem: number, form: TraceForm, skip = 0) => mayBeKeyAfterStem(text, afterStem, form, skip);
 
-  forEachTextHit(text, STEM, 0, (at) => {
+  forEachTextHit(text, STEM, 0, 0, (at) => {
     const next = text.charCodeAt(at + STEM.length);
     const form = formAfterStem(next);
     if (form === null || !may(at + STEM.length, form)) return;
@@ -187,7 +187,7 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
 
   for (const needle of BASE64_NEEDLES) {
     const { offsetInGroup, byteOffset } = needle;
-    forEachTextHit(text, needle.full, 0, (at) => {
+    forEachTextHit(text, needle.full, needle.head, 0, (at) => {
       const groupStart = at - offsetInGroup;
       if (groupStart < 0 || !allBase64(text, groupStart, at) || !may(groupStart, TraceForm.Base64, byteOffset + STEM.length)) return;
       // Decode up to two groups earlier where there are some, so the bytes before `mirra_` can be
@@ -201,7 +201,7 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
     });
   }
 
-  forEachTextHit(text, UTF16_NEEDLE.full, 0, (at) => {
+  forEachTextHit(text, UTF16_NEEDLE.full, UTF16_NEEDLE.head, 0, (at) => {
     if (!may(at + UTF16_NEEDLE.full.length, TraceForm.Utf16)) return;
     // Include the character before, so a word glued before `mirra_` is still seen.
     const from = at >= 2 && text.charCodeAt(at - 1) === 0 && text.charCodeAt(at - 2) !== 0 ? at - 2 : at;

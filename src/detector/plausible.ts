@@ -243,24 +243,31 @@ const DENSE_CHECK = 256;
 const DENSE_GAP = 64;
 
 /**
- * Every start of `needle` in `buf` from `from` on. `indexOf` per hit costs a native call (~0.1 µs),
- * which is what plain text needs (hits are rare); where hits come thick (hostile text), the rest of
- * the buffer is searched by one loop over its bytes instead, so the cost per byte stays flat.
+ * Every start of `needle` in `buf` from `from` on. The search is for the needle from its `head`-th
+ * byte on (a byte rare in code, so that `indexOf` skips ahead fast), and the first `head` bytes are
+ * then checked. `indexOf` per hit costs a native call (~0.1 µs), which is what plain text needs
+ * (hits are rare); where hits come thick (hostile text), the rest of the buffer is searched by one
+ * loop over its bytes instead, so the cost per byte stays flat.
  */
-export function forEachBufferHit(buf: Buffer, needle: Buffer, from: number, onHit: (at: number) => void): void {
+export function forEachBufferHit(buf: Buffer, needle: Buffer, head: number, from: number, onHit: (at: number) => void): void {
+  const tail = head > 0 ? needle.subarray(head) : needle;
+  const headMatches = (i: number) => {
+    for (let k = 0; k < head; k++) if (buf[i - head + k] !== needle[k]) return false;
+    return true;
+  };
   let hits = 0;
   let since = from;
-  for (let i = buf.indexOf(needle, from); i >= 0; i = buf.indexOf(needle, i + 1)) {
-    onHit(i);
+  for (let i = buf.indexOf(tail, from + head); i >= 0; i = buf.indexOf(tail, i + 1)) {
+    if (headMatches(i)) onHit(i - head);
     if (++hits < DENSE_CHECK) continue;
     if (i - since < DENSE_CHECK * DENSE_GAP) {
-      const first = needle[0];
-      const n = needle.length;
+      const first = tail[0];
+      const n = tail.length;
       const last = buf.length - n;
       outer: for (let j = i + 1; j <= last; j++) {
         if (buf[j] !== first) continue;
-        for (let k = 1; k < n; k++) if (buf[j + k] !== needle[k]) continue outer;
-        onHit(j);
+        for (let k = 1; k < n; k++) if (buf[j + k] !== tail[k]) continue outer;
+        if (headMatches(j)) onHit(j - head);
       }
       return;
     }
@@ -270,20 +277,22 @@ export function forEachBufferHit(buf: Buffer, needle: Buffer, from: number, onHi
 }
 
 /** `forEachBufferHit` for text. */
-export function forEachTextHit(text: string, needle: string, from: number, onHit: (at: number) => void): void {
+export function forEachTextHit(text: string, needle: string, head: number, from: number, onHit: (at: number) => void): void {
+  const tail = head > 0 ? needle.slice(head) : needle;
+  const headMatches = (i: number) => head === 0 || text.startsWith(needle.slice(0, head), i - head);
   let hits = 0;
   let since = from;
-  for (let i = text.indexOf(needle, from); i >= 0; i = text.indexOf(needle, i + 1)) {
-    onHit(i);
+  for (let i = text.indexOf(tail, from + head); i >= 0; i = text.indexOf(tail, i + 1)) {
+    if (headMatches(i)) onHit(i - head);
     if (++hits < DENSE_CHECK) continue;
     if (i - since < DENSE_CHECK * DENSE_GAP) {
-      const first = needle.charCodeAt(0);
-      const n = needle.length;
+      const first = tail.charCodeAt(0);
+      const n = tail.length;
       const last = text.length - n;
       outer: for (let j = i + 1; j <= last; j++) {
         if (text.charCodeAt(j) !== first) continue;
-        for (let k = 1; k < n; k++) if (text.charCodeAt(j + k) !== needle.charCodeAt(k)) continue outer;
-        onHit(j);
+        for (let k = 1; k < n; k++) if (text.charCodeAt(j + k) !== tail.charCodeAt(k)) continue outer;
+        if (headMatches(j)) onHit(j - head);
       }
       return;
     }
