@@ -50,6 +50,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   staged: async () => (await import('./commands/staged.js')).registerStagedCommand,
   'commit-msg': async () => (await import('./commands/commit-msg.js')).registerCommitMsgCommand,
   'pre-push': async () => (await import('./commands/pre-push.js')).registerPrePushCommand,
+  'pre-receive': async () => (await import('./commands/pre-receive.js')).registerPreReceiveCommand,
   install: async () => (await import('./commands/install.js')).registerInstallCommand,
   diff: async () => (await import('./commands/diff.js')).registerDiffCommand,
   ci: async () => (await import('./commands/ci.js')).registerCiCommand,

@@ -13,8 +13,11 @@ import type { CommonOptions } from './common-options.js';
 import { exitCodeFor } from './exit-codes.js';
 import { verifyOptionsFor } from './verify-options.js';
 
-/** `config`: the one the command loaded (each command reads it once, before it scans). */
-export async function finishRun(result: ScanResult, options: CommonOptions, config: MirraScanConfig): Promise<number> {
+/**
+ * `config`: the one the command loaded (each command reads it once, before it scans). `writeText`:
+ * how the text format is printed when the command has its own (a server hook's `remote:` lines).
+ */
+export async function finishRun(result: ScanResult, options: CommonOptions, config: MirraScanConfig, writeText?: (result: ScanResult) => void): Promise<number> {
   if (!options.reveal) redactKeysInPaths(result);
   applyAllowedKeys(result, config);
   applyBaseline(result, options.baseline);
@@ -24,7 +27,8 @@ export async function finishRun(result: ScanResult, options: CommonOptions, conf
     await verifyFindings(result.findings, verifyOptionsFor(options, config));
   }
   addHints(result, config.envVar);
-  writeReport(result, options.format, { output: options.output, reveal: options.reveal });
+  if (writeText && options.format === 'text' && !options.output) writeText(result);
+  else writeReport(result, options.format, { output: options.output, reveal: options.reveal });
   if (options.sarifOutput) writeReport(result, 'sarif', { output: options.sarifOutput, reveal: options.reveal });
   return exitCodeFor(result);
 }

@@ -167,6 +167,6 @@ function shortHint(c: HintContext): string {
 }
 
 /** A path as it can be pasted into a shell: quoted only if it needs to be. */
-function shellQuote(file: string): string {
+export function shellQuote(file: string): string {
   return /^[A-Za-z0-9._/@%+=:,-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
 }

@@ -3,11 +3,13 @@
 
 import { Command } from 'commander';
 import { installHooks } from '../../install/husky.js';
+import { installServerHook } from '../../install/server.js';
 
 interface InstallCommandOptions {
   prePush: boolean;
   commitMsg: boolean;
   install: boolean;
+  server?: string;
 }
 
 export function registerInstallCommand(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
@@ -17,8 +19,10 @@ export function registerInstallCommand(program: Command, run: (action: () => Pro
     .option('--pre-push', 'also write a pre-push hook: scan the commits a push is about to send', false)
     .option('--commit-msg', 'also write a commit-msg hook: scan the commit message', false)
     .option('--no-install', 'do not add husky with the package manager when it is missing; say what to run instead')
+    .option('--server <repo>', 'instead: install the server-side pre-receive hook into this (bare) repository')
     .action((options: InstallCommandOptions) =>
       run(async () => {
+        if (options.server !== undefined) return installServer(options.server);
         const extraHooks: Array<'commit-msg' | 'pre-push'> = [];
         if (options.commitMsg) extraHooks.push('commit-msg');
         if (options.prePush) extraHooks.push('pre-push');
@@ -32,4 +36,12 @@ export function registerInstallCommand(program: Command, run: (action: () => Pro
         return 0;
       }),
     );
+}
+
+/** `install --server <repo>`: the pre-receive hook, nothing on the client side. */
+function installServer(repo: string): number {
+  const report = installServerHook({ repo });
+  const out = [`${report.action.padEnd(9)} ${report.file} (mode 755)`, ...report.notes.map((n) => `  note: ${n}`)];
+  process.stdout.write(out.join('\n') + '\n');
+  return 0;
 }

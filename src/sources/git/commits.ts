@@ -38,10 +38,11 @@ export interface CommitRangeOptions extends CommitScanOptions {
    */
   revisions: string[];
   /**
-   * `pushed` for ci and history (the commits were shared); `auto` decides per commit: pushed when a
-   * remote-tracking branch contains it, unpushed otherwise (`diff` on a laptop).
+   * `pushed` for ci and history (the commits were shared); `unpushed` for a server's pre-receive
+   * (the push is not in yet); `auto` decides per commit: pushed when a remote-tracking branch
+   * contains it, unpushed otherwise (`diff` on a laptop).
    */
-  place: 'pushed' | 'auto';
+  place: 'pushed' | 'unpushed' | 'auto';
 }
 
 /** `git log` arguments that print every commit's patch, merges as combined diffs; `--` so no revision is read as a path. */
@@ -51,7 +52,7 @@ export function logArgs(revisions: string[]): string[] {
 
 export async function scanCommitRange(options: CommitRangeOptions): Promise<ScanResult> {
   const unpushed = options.place === 'auto' ? await unpushedCommits(options.cwd, options.revisions) : null;
-  const placeOfSha = (sha: string): FindingPlace => (unpushed?.has(sha) ? 'unpushed' : 'pushed');
+  const placeOfSha = (sha: string): FindingPlace => (options.place === 'unpushed' || unpushed?.has(sha) ? 'unpushed' : 'pushed');
   const placeFor = (commit: CommitHeader | null): FindingPlace => (commit ? placeOfSha(commit.sha) : 'pushed');
   const [patch, messages, tags] = await Promise.all([
     scanGitPatch({
