@@ -1,12 +1,13 @@
 // `npm run bench:history`: `mirra-scan history` against `git log -p --all | rg mirra_` on the same
 // generated repository (5,000+ commits, see generate.js), interleaved run by run, medians side by
-// side, and a check that mirra-scan finds every planted key. Goal: at most 2× the pipeline's time.
+// side, and a check that mirra-scan finds every planted key. Goal: at most 0.5× the pipeline's time.
 //
 //   node bench/history/run.js [--runs N] [--commits N]
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { interleave, median, row, timed } from '../interleave.js';
 import { ensureCorpus } from './generate.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -20,7 +21,7 @@ const arg = (name, fallback) => {
 };
 const runs = arg('--runs', 7);
 const commits = arg('--commits', 5200);
-const GOAL = 2;
+const GOAL = 0.5;
 
 const rg = spawnSync('rg', ['--version'], { encoding: 'utf8' });
 if (rg.status !== 0) {
@@ -32,31 +33,15 @@ console.log(`corpus: ${path.relative(root, corpus)} (generating if needed)`);
 const made = await ensureCorpus(corpus, { commits });
 const env = { ...process.env, NO_COLOR: '1', CI: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
 
-function timed(cmd, args) {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd: corpus, env, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.error) throw r.error;
-  return { ms, stdout: r.stdout, status: r.status, stderr: r.stderr };
-}
-
 const commands = {
-  pipeline: () => timed('sh', ['-c', 'git log -p --all | rg mirra_']),
-  mirra: () => timed(process.execPath, [cli, 'history', '--format', 'json']),
+  pipeline: () => timed('sh', ['-c', 'git log -p --all | rg mirra_'], { cwd: corpus, env }),
+  mirra: () => timed(process.execPath, [cli, 'history', '--format', 'json'], { cwd: corpus, env }),
+  floor: () => timed(process.execPath, [path.join(here, 'node-floor.js')], { cwd: corpus, env }),
 };
-
-// One warm-up each (page cache, git's pack index), then interleaved runs.
-commands.pipeline();
-const warm = commands.mirra();
-const times = { pipeline: [], mirra: [] };
-for (let i = 0; i < runs; i++) {
-  for (const name of i % 2 ? ['mirra', 'pipeline'] : ['pipeline', 'mirra']) times[name].push(commands[name]().ms);
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const {
+  warm: { mirra: warm },
+  times,
+} = interleave(commands, runs);
 
 let report;
 try {
@@ -77,11 +62,12 @@ console.log(`repository: ${made.commits} commits, ${made.planted.length} planted
 console.log(`runs: ${runs} each, interleaved (after one warm-up each)`);
 console.log('');
 console.log('command                                     median ms   min ms   max ms');
-const row = (label, xs) => console.log(`${label.padEnd(42)} ${median(xs).toFixed(0).padStart(9)} ${Math.min(...xs).toFixed(0).padStart(8)} ${Math.max(...xs).toFixed(0).padStart(8)}`);
-row("sh -c 'git log -p --all | rg mirra_'", times.pipeline);
-row('mirra-scan history --format json', times.mirra);
+console.log(row("sh -c 'git log -p --all | rg mirra_'", times.pipeline, 42));
+console.log(row('mirra-scan history --format json', times.mirra, 42));
+console.log(row('node floor: read every blob once (node-floor.js)', times.floor, 42));
 console.log('');
 console.log(`ratio mirra-scan / pipeline: ${ratio.toFixed(2)}× (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'OK' : 'OVER'}`);
+console.log(`ratio node floor / pipeline: ${(median(times.floor) / pm).toFixed(2)}×; mirra-scan / node floor: ${(mm / median(times.floor)).toFixed(2)}×`);
 console.log(`planted keys found: ${made.planted.length - missing.length}/${made.planted.length}${missing.length ? '' : ' (all)'}; findings reported: ${report.findings.length}`);
 for (const m of missing) console.log(`  MISSING ${m.kind} in ${m.file} (keySha256 ${m.keySha256})`);
 process.exit(missing.length || ratio > GOAL ? 1 : 0);

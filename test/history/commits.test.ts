@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { keySha256 } from '../../src/detector/redact.js';
-import { scanCommitRange, scanHistory } from '../../src/sources/git/commits.js';
+import { scanCommitRange } from '../../src/sources/git/commits.js';
+import { scanHistory } from '../../src/sources/git/history.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { CLI, GIT_ENV, HistoryRepo, cleanEnv, runCli, runJson, tempDir } from '../support/history-repo.js';
 
@@ -246,29 +247,50 @@ describe('several branches, refs and places', () => {
   });
 });
 
-describe('one streamed git pipeline', () => {
-  it('runs one git log for the patches, one for the messages, one for-each-ref for tags and one cat-file for all binary blobs', () => {
+describe('history reads each blob once', () => {
+  it('one rev-list and parallel cat-files read the blobs; only commits that brought a key in are diffed (one git log)', () => {
     const repo = newRepo();
     for (let i = 0; i < 25; i++) {
       repo.write(`f${i % 5}.txt`, `line ${i}\n${i % 7 === 0 ? fakeKey('untyped', 70, i + 1) : 'x'}\n`);
       if (i % 10 === 0) repo.write(`b${i}.bin`, Buffer.concat([Buffer.from([0, 0, 1]), Buffer.from(fakeKey('test', 70, i + 100))]));
       repo.commit(`c${i}`);
     }
-    // A `git` on PATH that logs each call, then runs the real one.
+    // A `git` on PATH that logs each call (its subcommand, and the revisions a `log` reads), then runs the real one.
     const bin = tempDir('mirra-gitlog-');
     dirs.push(bin);
     const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
     const log = path.join(bin, 'calls.log');
-    fs.writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nfor a in "$@"; do case "$a" in -*|*=*) ;; *) echo "$a" >> '${log}'; break;; esac; done\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(bin, 'git'),
+      `#!/bin/sh\nsub=''; for a in "$@"; do case "$a" in -*|*=*) ;; *) sub="$a"; break;; esac; done\n` +
+        `case " $* " in *" --stdin "*) echo "$sub --stdin" >> '${log}';; *" --find-object="*) echo "$sub --find-object" >> '${log}';; *) echo "$sub" >> '${log}';; esac\n` +
+        `exec '${realGit}' "$@"\n`,
+      { mode: 0o755 },
+    );
     const r = runJson(['history'], repo.dir, { PATH: `${bin}${path.delimiter}${process.env.PATH}`, ...GIT_ENV });
     expect(r.status).toBe(1);
     expect(r.findings).toHaveLength(4 + 3);
-    const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
-    expect(calls.filter((c) => c === 'log')).toHaveLength(2);
+    const calls = fs.readFileSync(log, 'utf8').trim().split('\n').sort();
+    expect(calls.filter((c) => c === 'rev-list')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'log --find-object')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'log --stdin')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'log')).toHaveLength(1); // the messages
     expect(calls.filter((c) => c === 'for-each-ref')).toHaveLength(1);
-    expect(calls.filter((c) => c === 'cat-file')).toHaveLength(1);
-    // + one rev-parse: the shallow-clone check
-    expect(calls.length).toBeLessThanOrEqual(5);
+    // the blob readers (one a core, at most 4), and one more for the binary blobs of the few diffed commits
+    expect(calls.filter((c) => c === 'cat-file').length).toBeLessThanOrEqual(5);
+  });
+
+  it('a clean history diffs nothing: no commit is shown', () => {
+    const repo = newRepo();
+    for (let i = 0; i < 5; i++) repo.write('a.txt', `${i}\n`).commit(`c${i}`);
+    const bin = tempDir('mirra-gitlog-');
+    dirs.push(bin);
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const log = path.join(bin, 'calls.log');
+    fs.writeFileSync(path.join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const r = runJson(['history'], repo.dir, { PATH: `${bin}${path.delimiter}${process.env.PATH}`, ...GIT_ENV });
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(log, 'utf8')).not.toMatch(/find-object|--stdin| -p /);
   });
 });
 
@@ -300,7 +322,7 @@ describe('history progress', () => {
       execFileSync('script', ['-qec', `'${process.execPath}' '${CLI}' history`, '/dev/null'], { cwd: repo.dir, env: cleanEnv(env), encoding: 'utf8' });
     const shown = inTty({});
     expect(shown).toContain('scanning history [');
-    expect(shown).toMatch(/\] \d+\/12 commits \d+%/);
+    expect(shown).toMatch(/\] \d+\/\d+\+? blobs \d+%/);
     // The bar is wiped before the report is printed.
     expect(shown.indexOf('\x1b[K')).toBeLessThan(shown.indexOf('no Mirra keys found'));
     expect(shown.lastIndexOf('\x1b[K')).toBeLessThan(shown.indexOf('no Mirra keys found'));

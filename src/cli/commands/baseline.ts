@@ -8,7 +8,7 @@ import { DEFAULT_BASELINE_FILE, baselineFromFindings, writeBaseline } from '../.
 import { applyAllowedKeys, inlineAllowFor, loadConfig } from '../../config/index.js';
 import { scanFiles } from '../../sources/files/walk.js';
 import { findRoot } from '../../sources/git/repo-root.js';
-import { scanHistory } from '../../sources/git/commits.js';
+import { scanHistory } from '../../sources/git/history.js';
 import { redactKeysInPaths } from '../run.js';
 
 interface BaselineOptions {

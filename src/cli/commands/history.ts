@@ -1,4 +1,4 @@
-// `mirra-scan history`: every commit reachable from any ref, in one streamed `git log --all`.
+// `mirra-scan history`: every commit reachable from any ref, read blob by blob (src/sources/git/history.ts).
 // A progress line on stderr when stderr is a terminal and this is not CI; silent otherwise. Commit
 // messages and annotated tags' messages are scanned too. A shallow clone is refused: its history is
 // incomplete, and its boundary commit would be blamed for every key in its tree.
@@ -6,7 +6,8 @@
 import { Command } from 'commander';
 import { inlineAllowFor, loadConfig } from '../../config/index.js';
 import { ScanFailure } from '../../errors.js';
-import { UNSHALLOW_ADVICE, countCommits, scanHistory, shallowBoundary } from '../../sources/git/commits.js';
+import { UNSHALLOW_ADVICE, shallowBoundary } from '../../sources/git/commits.js';
+import { scanHistory } from '../../sources/git/history.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun } from '../run.js';
 
@@ -29,7 +30,7 @@ export function registerHistoryCommand(program: Command, run: (action: () => Pro
         throw new ScanFailure(`history: this is a shallow clone, so its history is incomplete (older commits are missing); ${UNSHALLOW_ADVICE}`);
       }
       const show = options.progress && process.stderr.isTTY === true && !process.env.CI;
-      const progress = show ? new ProgressLine(process.stderr, await countCommits(cwd, ['--all'])) : null;
+      const progress = show ? new ProgressLine(process.stderr) : null;
       let result;
       try {
         result = await scanHistory({
@@ -37,7 +38,7 @@ export function registerHistoryCommand(program: Command, run: (action: () => Pro
           ignorePaths: options.ignore ? config.ignorePaths : [],
           honourIgnoreFile: options.ignore,
           inlineAllow: inlineAllowFor(options.inlineAllow, config),
-          onCommit: progress ? () => progress.tick() : undefined,
+          onBlob: progress ? (read, listed, complete) => progress.tick(read, listed, complete) : undefined,
         });
       } finally {
         progress?.clear(); // before anything else is printed on the terminal
@@ -47,37 +48,30 @@ export function registerHistoryCommand(program: Command, run: (action: () => Pro
   );
 }
 
-/** `scanning history [#####.....] 1234/5000 commits 24%`, redrawn at most ten times a second. */
+/**
+ * `scanning history [#####.....] 1234/5000 blobs 24%`, redrawn at most ten times a second. The
+ * total grows while git is still listing the blobs (shown as `1234/5000+`).
+ */
 export class ProgressLine {
-  private count = 0;
   private lastDraw = 0;
   private drawn = false;
 
-  constructor(
-    private readonly stream: NodeJS.WriteStream,
-    private readonly total: number,
-  ) {}
+  constructor(private readonly stream: NodeJS.WriteStream) {}
 
-  tick(): void {
-    this.count++;
+  tick(read: number, listed: number, complete: boolean): void {
     const now = Date.now();
-    if (now - this.lastDraw >= 100) {
-      this.lastDraw = now;
-      this.draw();
-    }
+    if (now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    const total = Math.max(listed, read, 1);
+    const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - 45));
+    const filled = Math.round((read / total) * width);
+    const pct = Math.floor((read / total) * 100);
+    this.stream.write(`\r\x1b[Kscanning history [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${read}/${total}${complete ? '' : '+'} blobs ${pct}%`);
+    this.drawn = true;
   }
 
   clear(): void {
     if (this.drawn) this.stream.write('\r\x1b[K');
     this.drawn = false;
-  }
-
-  private draw(): void {
-    const total = Math.max(this.total, this.count, 1);
-    const width = Math.max(10, Math.min(40, (this.stream.columns ?? 80) - 45));
-    const filled = Math.round((this.count / total) * width);
-    const pct = Math.floor((this.count / total) * 100);
-    this.stream.write(`\r\x1b[Kscanning history [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${this.count}/${total} commits ${pct}%`);
-    this.drawn = true;
   }
 }

@@ -76,11 +76,6 @@ export async function scanCommitRange(options: CommitRangeOptions): Promise<Scan
   return result;
 }
 
-/** Every commit reachable from any ref (branches, tags, remotes, stash, notes), as pushed. */
-export function scanHistory(options: CommitScanOptions): Promise<ScanResult> {
-  return scanCommitRange({ tagMessages: true, ...options, revisions: ['--all'], place: 'pushed' });
-}
-
 /** What to do about a shallow clone, for every CI and for a laptop. */
 export const UNSHALLOW_ADVICE =
   'run `git fetch --unshallow` first (GitHub Actions: `fetch-depth: 0` on actions/checkout; GitLab CI: `GIT_DEPTH: 0`)';

@@ -16,6 +16,8 @@ export interface GitPatchScanOptions extends FindingFilterOptions {
   placeFor?: (commit: CommitHeader | null) => FindingPlace | undefined;
   /** Called for each commit the patch reaches (progress bars). */
   onCommit?: (commit: CommitHeader) => void;
+  /** Standard input for git (revisions for `--stdin`). */
+  input?: string;
 }
 
 /** Options every patch-printing git call needs, so the output is the same on any machine. */
@@ -58,7 +60,7 @@ export async function scanGitPatch(options: GitPatchScanOptions): Promise<ScanRe
     },
   });
 
-  await streamGit(options.cwd, gitArgs(options.args), (chunk) => parser.push(chunk));
+  await streamGit(options.cwd, gitArgs(options.args), (chunk) => parser.push(chunk), options.input);
   parser.end();
 
   if (binaries.length) {

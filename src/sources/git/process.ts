@@ -16,8 +16,15 @@ export function assertGitRepository(cwd: string): Promise<void> {
 
 /** Runs git and hands its stdout over chunk by chunk; a non-zero exit is a ScanFailure with git's own words. */
 export function streamGit(cwd: string, args: string[], onChunk: (chunk: Buffer) => void, input?: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const git = startGit(cwd, args, onChunk);
+  git.stdin.end(input ?? '');
+  return git.done;
+}
+
+/** `streamGit` with its standard input left open, for a caller that feeds it as it goes. */
+export function startGit(cwd: string, args: string[], onChunk: (chunk: Buffer) => void): { stdin: NodeJS.WritableStream; done: Promise<void> } {
+  const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const done = new Promise<void>((resolve, reject) => {
     let stderr = '';
     child.stdout.on('data', onChunk);
     child.stderr.on('data', (d: Buffer) => {
@@ -28,9 +35,9 @@ export function streamGit(cwd: string, args: string[], onChunk: (chunk: Buffer) 
       if (code === 0) resolve();
       else reject(new ScanFailure(firstLine(stderr) || `git ${args.filter((a) => !a.startsWith('-') && !a.includes('=')).slice(0, 2).join(' ')} failed (exit ${code})`));
     });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
   });
+  child.stdin.on('error', () => undefined);
+  return { stdin: child.stdin, done };
 }
 
 function firstLine(s: string): string {
@@ -40,43 +47,73 @@ function firstLine(s: string): string {
 
 /** Reads blobs by id through one `git cat-file --batch`; `onBlob(i, null)` for one git does not have. */
 export async function readBlobs(cwd: string, ids: string[], onBlob: (index: number, data: Buffer | null) => void): Promise<void> {
-  // Chunks are kept in a list and joined once a whole header or blob is there: joining on every
-  // chunk would copy a large blob over and over.
+  let index = 0;
+  const batch = catFileBatch(cwd, (_id, data) => onBlob(index++, data && Buffer.from(data)));
+  batch.stdin.end(ids.join('\n') + '\n');
+  await batch.done;
+}
+
+/**
+ * A streamed `git cat-file --batch`: write object ids (one a line) to `stdin` at any time; each
+ * object is handed to `onObject` as it arrives, in order, `null` for one git does not have. `data`
+ * is a view into the read buffer, valid only during the call (copy it to keep it).
+ */
+export function catFileBatch(cwd: string, onObject: (id: string, data: Buffer | null, type: string) => void, args: string[] = []): ReturnType<typeof startGit> {
+  // Chunks are kept in a list and joined once a whole header or object is there: joining on every
+  // chunk would copy a large object over and over.
   let chunks: Buffer[] = [];
   let buffered = 0;
-  let index = 0;
-  let need = -1; // bytes of content still expected for the current blob, -1 while reading a header
+  let id = '';
+  let type = '';
+  let need = -1; // bytes of content still expected for the current object, -1 while reading a header
+  // The first `n` bytes: a view when they lie in one chunk, else a copy of just those bytes (the
+  // rest of the last chunk they reach stays where it is).
   const take = (n: number): Buffer => {
-    const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, buffered);
-    chunks = all.length > n ? [all.subarray(n)] : [];
-    buffered = all.length - n;
-    return all.subarray(0, n);
+    buffered -= n;
+    const first = chunks[0];
+    if (first.length >= n) {
+      if (first.length === n) chunks.shift();
+      else chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let at = 0;
+    while (at < n) {
+      const c = chunks[0];
+      const part = Math.min(c.length, n - at);
+      c.copy(out, at, 0, part);
+      at += part;
+      if (part === c.length) chunks.shift();
+      else chunks[0] = c.subarray(part);
+    }
+    return out;
   };
   const drain = () => {
     for (;;) {
       if (need < 0) {
-        const nl = chunks.length === 0 ? -1 : (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, buffered)).indexOf(10);
+        let nl = -1;
+        if (chunks.length) {
+          if (chunks.length > 1 && chunks[0].indexOf(10) < 0) chunks = [Buffer.concat(chunks)];
+          nl = chunks[0].indexOf(10);
+        }
         if (nl < 0) return;
         const header = take(nl + 1).toString('latin1', 0, nl);
-        if (header.endsWith(' missing')) {
-          onBlob(index++, null);
+        const parts = header.split(' ');
+        [id, type] = parts;
+        if (parts.length !== 3) {
+          onObject(id, null, type); // `<id> missing`, `<id> ambiguous`
           continue;
         }
-        need = parseInt(header.slice(header.lastIndexOf(' ') + 1), 10);
+        need = parseInt(parts[2], 10);
       }
       if (buffered < need + 1) return;
-      onBlob(index++, Buffer.from(take(need + 1).subarray(0, need)));
+      onObject(id, take(need + 1).subarray(0, need), type);
       need = -1;
     }
   };
-  await streamGit(
-    cwd,
-    ['cat-file', '--batch'],
-    (chunk) => {
-      chunks.push(chunk);
-      buffered += chunk.length;
-      drain();
-    },
-    ids.join('\n') + '\n',
-  );
+  return startGit(cwd, ['cat-file', '--batch', ...args], (chunk) => {
+    chunks.push(chunk);
+    buffered += chunk.length;
+    drain();
+  });
 }
