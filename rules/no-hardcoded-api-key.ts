@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Rule } from 'eslint';
 import ignore from 'ignore';
 import type { TSESTree } from '@typescript-eslint/types';
-import { detectKeys, hasInlineAllow, hasKeyTrace, keySha256, MIN_KEY_LENGTH, redactKey, type KeyMatch } from '../src/detector/index.js';
+import { detectKeys, hasInlineAllow, hasKeyTrace, hasSplitStemTrace, keySha256, MIN_KEY_LENGTH, redactKey, type KeyMatch } from '../src/detector/index.js';
 import type { Encoding, KeyType } from '../src/finding.js';
 import { buildHint } from '../src/hints/index.js';
 import { loadConfigSync, type MirraScanConfig } from '../src/config/index.js';
@@ -58,6 +58,10 @@ const ENCODING_NOTE: Partial<Record<Encoding, string>> = {
   url: ' (URL-encoded)',
   escape: ' (written with escape sequences)',
   utf16: ' (UTF-16)',
+  'html-entity': ' (written with character references)',
+  'quoted-printable': ' (quoted-printable)',
+  uppercase: ' (in upper case)',
+  concatenation: ' (written in pieces)',
 };
 
 /** A replacement the user may apply: the source range and the text that takes its place. */
@@ -156,8 +160,9 @@ export default createRule<[RuleOptions], MessageId>({
   create(context, [options]) {
     const sourceCode = context.sourceCode;
     const source = sourceCode.text;
-    // The one look at the whole file: without a trace of a key, no node is visited at all.
-    if (!hasKeyTrace(source)) return {};
+    // The one look at the whole file: without a trace of a key (its stem, plain or encoded, or a stem
+    // split between two literals), no node is visited at all.
+    if (!hasKeyTrace(source) && !hasSplitStemTrace(source)) return {};
 
     // The same config file as the CLI's (mirra-scan.config.*, .mirrascanrc*, "mirraScan" in package.json).
     let config: MirraScanConfig;
@@ -180,7 +185,10 @@ export default createRule<[RuleOptions], MessageId>({
 
     // A composition is only evaluated if its own source holds a trace of a key, or if it names a
     // `const` whose initializer does: most of a file's string-building never needs a look.
-    const spansTrace = (node: Node): boolean => hasKeyTrace(source.slice(node.range[0], node.range[1]));
+    const spansTrace = (node: Node): boolean => {
+      const text = source.slice(node.range[0], node.range[1]);
+      return hasKeyTrace(text) || hasSplitStemTrace(text);
+    };
     const compositionRoots: Node[] = [];
     const constDeclarators: Array<{ name: string; init: Node }> = [];
 
@@ -212,7 +220,10 @@ export default createRule<[RuleOptions], MessageId>({
       const start = sourceCode.getLocFromIndex(range[0]);
       // The CLI's inline allow marker works here too, so one comment serves both tools.
       if (inlineAllow && hasInlineAllow(sourceCode.lines[start.line - 1] ?? '')) return;
-      context.report({
+      if (messageId === 'composedKey') composedStarts.add(range[0]);
+      // Sent once every composition is known (`Program:exit`): a whole key in the first of several
+      // pieces is a prefix of the key the pieces make, and only that key is reported, as the CLI does.
+      pending.push({ start: range[0], messageId, send: () => context.report({
         loc: { start, end: sourceCode.getLocFromIndex(range[1]) },
         messageId,
         data: {
@@ -224,8 +235,10 @@ export default createRule<[RuleOptions], MessageId>({
         suggest: replacement
           ? [{ messageId: 'useEnvVar', data: { envVar }, fix: (fixer) => fixer.replaceTextRange([replacement.range[0], replacement.range[1]], replacement.text) }]
           : [],
-      });
+      }) });
     }
+    const pending: Array<{ start: number; messageId: MessageId; send: () => void }> = [];
+    const composedStarts = new Set<number>();
 
     /** Keys inside one piece of text, reported where each one is spelled; `value` is the text as the engine reads it. */
     function scanText(value: string, siteOf: () => TextSite): void {
@@ -295,9 +308,28 @@ export default createRule<[RuleOptions], MessageId>({
         // Inside one `const` it was read through: that binding's own initializer reports it.
         const via = composed.parts[spanned[0]].via;
         if (via && spanned.every((i) => composed.parts[i].via === via)) continue;
-        report(m, root.range, 'composedKey', 'concatenation', m.encoding === 'plain' ? compositionReplacement(root, composed, m) : null);
+        report(m, keySpan(root, composed, spanned, m) ?? root.range, 'composedKey', 'concatenation', m.encoding === 'plain' ? compositionReplacement(root, composed, m) : null);
       }
     }
+
+    /**
+     * Where a composed key is written: from its first character in the first piece to its last in the
+     * last piece, as the CLI reports it; null when an end lies in a piece read through a name.
+     */
+    function keySpan(root: Node, composed: Composed, spanned: number[], m: KeyMatch): [number, number] | null {
+      const first = spanned[0];
+      const last = spanned[spanned.length - 1];
+      const [a, b] = [composed.parts[first], composed.parts[last]];
+      if (!a.node || !b.node || a.via || b.via) return null;
+      const start = siteOfPiece(a.node).mapped.starts[m.start - composed.partStarts[first]];
+      const end = siteOfPiece(b.node).mapped.ends[m.end - 1 - composed.partStarts[last]];
+      // Pieces of a `const` array joined here are written elsewhere: the expression is the place.
+      if (start === undefined || end === undefined || start < root.range[0] || end > root.range[1]) return null;
+      return [start, end];
+    }
+
+    const siteOfPiece = (node: TSESTree.StringLiteral | TSESTree.TemplateElement): TextSite =>
+      node.type === 'Literal' ? stringLiteralSite(node) : templateElementSite(node);
 
     function partsSpanned(composed: Composed, m: KeyMatch): number[] {
       const out: number[] = [];
@@ -440,6 +472,7 @@ export default createRule<[RuleOptions], MessageId>({
       },
       'Program:exit'(): void {
         scanCompositions();
+        for (const p of pending) if (p.messageId === 'composedKey' || !composedStarts.has(p.start)) p.send();
       },
     };
     return listeners as unknown as Rule.RuleListener;

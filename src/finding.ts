@@ -4,7 +4,7 @@
 export type KeyType = 'script' | 'install' | 'test' | 'untyped';
 
 /** How the key was written where it was found. */
-export type Encoding = 'plain' | 'base64' | 'url' | 'escape' | 'utf16' | 'concatenation';
+export type Encoding = 'plain' | 'base64' | 'url' | 'escape' | 'utf16' | 'concatenation' | 'html-entity' | 'quoted-printable' | 'uppercase';
 
 export type FindingSource = 'file' | 'staged' | 'commit';
 

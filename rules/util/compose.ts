@@ -17,6 +17,8 @@ export interface Part {
    * inside one reference is reported where that binding is defined, not at every use.
    */
   via: TSESTree.Identifier | null;
+  /** The literal or template text this run was read from, where it is one (for the key's place in the source). */
+  node?: TSESTree.StringLiteral | TSESTree.TemplateElement;
 }
 
 export interface Composed {
@@ -247,7 +249,7 @@ export class StringComposer {
     const orHole = (n: Node | null): Part[] => (n ? this.evaluate(n, d) : null) ?? [hole()];
     switch (node.type) {
       case 'Literal':
-        return typeof node.value === 'string' ? [{ text: node.value, hole: false, via: null }] : null;
+        return typeof node.value === 'string' ? [{ text: node.value, hole: false, via: null, node: node as TSESTree.StringLiteral }] : null;
       case 'TemplateLiteral': {
         if (!isComposedTemplate(node)) return null;
         const raw = node.parent?.type === 'TaggedTemplateExpression';
@@ -256,7 +258,7 @@ export class StringComposer {
           const q = node.quasis[i];
           const text = raw ? q.value.raw : q.value.cooked;
           if (text === null) return null;
-          parts.push({ text, hole: false, via: null });
+          parts.push({ text, hole: false, via: null, node: q });
           if (i < node.expressions.length) parts.push(...orHole(node.expressions[i]));
         }
         return parts;

@@ -29,31 +29,52 @@ function readHex(s: string, from: number, n: number): number {
   return v;
 }
 
-/** The escape at `s[at]`: the character it stands for and how many raw characters it takes, or null. */
-type EscapeReader = (s: string, at: number) => { value: number; length: number } | null;
+/**
+ * The escape at `s[at]`: the character it stands for (null for text that stands for nothing, such as
+ * a soft line break or the quotes and `+` between two string literals) and how many raw characters
+ * it takes; or null when `s[at]` starts no escape.
+ */
+export type EscapeReader = (s: string, at: number) => { value: number | null; length: number } | null;
+
+/** The longest raw text any decoder reads from its start: a key written with every character escaped, and the joins between pieces. */
+export const MAX_WRITTEN_LENGTH = MAX_ENCODED_KEY_LENGTH + 1024;
+
+/**
+ * Characters the readers of written forms have looked at, summed over every call: tests of hostile
+ * input check that it grows in proportion to the input (a count, not a clock, so a busy machine
+ * cannot decide the result). Counting costs one addition per read.
+ */
+export const WRITTEN_WORK = { chars: 0 };
 
 /** A run of plain characters and escapes from `from`, decoded, as far as a key could reach. */
-function decodeRun(s: string, from: number, escapeCode: number, readEscape: EscapeReader, isPlain: (c: number) => boolean, enough: number): Decoded {
+export function decodeRun(s: string, from: number, escapeCode: number | ((c: number) => boolean), readEscape: EscapeReader, isPlain: (c: number) => boolean, enough: number): Decoded {
   const out: string[] = [];
   const rawStart: number[] = [];
+  const rawEnd: number[] = [];
   let i = from;
-  const limit = Math.min(s.length, from + MAX_ENCODED_KEY_LENGTH);
+  const limit = Math.min(s.length, from + MAX_WRITTEN_LENGTH);
+  const isEscape = typeof escapeCode === 'number' ? (c: number) => c === escapeCode : escapeCode;
   while (i < limit && out.length < enough) {
     const c = s.charCodeAt(i);
-    if (c === escapeCode) {
-      const escape = readEscape(s, i);
-      if (!escape) break;
-      out.push(String.fromCharCode(escape.value));
-      rawStart.push(i);
-      i += escape.length;
-    } else if (isPlain(c)) {
+    if (isPlain(c)) {
       out.push(s[i]);
       rawStart.push(i);
+      rawEnd.push(i + 1);
       i += 1;
+    } else if (isEscape(c)) {
+      const escape = readEscape(s, i);
+      if (!escape) break;
+      if (escape.value !== null) {
+        out.push(String.fromCharCode(escape.value));
+        rawStart.push(i);
+        rawEnd.push(i + escape.length);
+      }
+      i += escape.length;
     } else break;
   }
   rawStart.push(i);
-  return { text: out.join(''), rawStart };
+  WRITTEN_WORK.chars += i - from + 1;
+  return { text: out.join(''), rawStart, rawEnd };
 }
 
 const readPercentEscape: EscapeReader = (s, at) => {
@@ -62,7 +83,7 @@ const readPercentEscape: EscapeReader = (s, at) => {
 };
 
 /** `\xHH`, `\uHHHH`, `\u{H…}`. */
-const readBackslashEscape: EscapeReader = (s, at) => {
+export const readBackslashEscape: EscapeReader = (s, at) => {
   const kind = s[at + 1];
   let v = -1;
   let length = 0;
@@ -166,6 +187,7 @@ export function decodeBase64Window(s: string, groupStart: number, enough = BASE6
     }
     if (n < 4) break;
   }
+  WRITTEN_WORK.chars += i - groupStart + 1;
   rawStart.push(i);
   return { text: out.join(''), rawStart, rawEnd };
 }
@@ -195,4 +217,43 @@ export function wrappedBlobContinues(s: string, at: number): number {
   while (j < limit && s.charCodeAt(j) === 61 /* = */) j++;
   if (j < limit && s.charCodeAt(j) !== 10 && s.charCodeAt(j) !== 13) return -1;
   return resume;
+}
+
+/**
+ * Where the base64 character `n` base64 characters before `s[at]` (itself one) is, stepping back over
+ * a wrapped line break (see `wrappedBlobContinues`); -1 when the blob does not reach that far.
+ */
+export function base64Back(s: string, at: number, n: number): number {
+  let i = at;
+  for (let k = 0; k < n; k++) {
+    let j = i - 1;
+    if (j >= 0 && isBase64Code(s.charCodeAt(j))) {
+      i = j;
+      continue;
+    }
+    while (j >= 0 && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9)) j--;
+    if (j < 0 || s.charCodeAt(j) !== 10) return -1;
+    const lineBreak = j > 0 && s.charCodeAt(j - 1) === 13 ? j - 1 : j;
+    if (wrappedBlobContinues(s, lineBreak) !== i) return -1;
+    i = lineBreak - 1;
+  }
+  return i;
+}
+
+/** The `n` base64 characters from `s[from]` on, read across wrapped line breaks; null where the blob ends first. */
+export function base64Forward(s: string, from: number, n: number): string | null {
+  let out = '';
+  let i = from;
+  while (out.length < n) {
+    if (i >= s.length) return null;
+    const c = s.charCodeAt(i);
+    if (isBase64Code(c)) {
+      out += s[i++];
+      continue;
+    }
+    const resume = c === 10 || c === 13 ? wrappedBlobContinues(s, i) : -1;
+    if (resume < 0) return null;
+    i = resume;
+  }
+  return out;
 }

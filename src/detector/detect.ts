@@ -2,11 +2,13 @@
 // ranges, history) and the ESLint rule call it; none has a pattern of its own.
 
 import type { Encoding, KeyType } from '../finding.js';
-import { decodeBase64Window, decodeEscapes, decodePercent, decodeUtf16Window, isBase64Code, type Decoded } from './decoders.js';
+import { base64Back, base64Forward, decodeBase64Window, decodeUtf16Window, WRITTEN_WORK, type Decoded } from './decoders.js';
 import { parseCandidate, rejectingFilter } from './filters.js';
-import { isHexCode, KEY_PREFIX, TYPED_PREFIXES } from './key-format.js';
-import { forEachBufferHit, forEachTextHit, formAfterStem, mayBeKeyAfterStem, TraceForm } from './plausible.js';
+import { isHexCode, isWordCode, KEY_PREFIX, TYPED_PREFIXES } from './key-format.js';
+import { findStemBlock, stemSearchLimit } from './line-feeds.js';
+import { formAfterStem, mayBeKeyAfterStem, TraceForm } from './plausible.js';
 import { DETECTOR_WORK } from './work.js';
+import { decodeWritten, encodedStemAt, ENCODED_R_NEEDLES, JoinContext, mayBeEncodedR, schemeAt, type WrittenScheme } from './written-forms.js';
 
 export interface KeyMatch {
   /** The exact key, as it would be sent to the API. Never print it. */
@@ -37,34 +39,97 @@ interface Needle {
 }
 
 /**
- * Base64 of `mirra_` at each of the three byte alignments, and where in its 4-character group the
- * needle starts: `bWlycmFf` starts a group; `1pcnJhX` is the 3rd char of one; `taXJyYV` the 4th.
+ * Base64 of `mirra_` at each of the three byte alignments, and where in its 4-character group it
+ * starts: `bWlycmFf` starts a group; `1pcnJhX` is the 3rd char of one; `taXJyYV` the 4th.
  */
-const BASE64_NEEDLES: ReadonlyArray<Needle & { offsetInGroup: number; byteOffset: number }> = [
-  { full: 'bWlycmFf', head: 1, offsetInGroup: 0, byteOffset: 0 },
-  { full: '1pcnJhX', head: 0, offsetInGroup: 2, byteOffset: 1 },
-  { full: 'taXJyYV', head: 2, offsetInGroup: 3, byteOffset: 2 },
+const BASE64_STEMS: ReadonlyArray<{ full: string; offsetInGroup: number; byteOffset: number }> = [
+  { full: 'bWlycmFf', offsetInGroup: 0, byteOffset: 0 },
+  { full: '1pcnJhX', offsetInGroup: 2, byteOffset: 1 },
+  { full: 'taXJyYV', offsetInGroup: 3, byteOffset: 2 },
+];
+
+/**
+ * What is searched for: two 4-character pieces of each base64 stem, one from its start and one from
+ * its end (`at`: where the piece starts in it), so that a line break anywhere inside a wrapped blob
+ * leaves one of them whole.
+ */
+const BASE64_NEEDLES: ReadonlyArray<Needle & { stem: number; at: number }> = [
+  { full: 'bWly', head: 1, stem: 0, at: 0 },
+  { full: 'cmFf', head: 2, stem: 0, at: 4 },
+  { full: '1pcn', head: 0, stem: 1, at: 0 },
+  { full: 'nJhX', head: 1, stem: 1, at: 3 },
+  { full: 'taXJ', head: 2, stem: 2, at: 0 },
+  { full: 'JyYV', head: 0, stem: 2, at: 3 },
 ];
 
 /** `mirra` in UTF-16 (little- or big-endian: the bytes between the letters are zero either way). */
 const UTF16_NEEDLE: Needle = { full: 'm\0i\0r\0r\0a\0', head: 1 };
 
+/** The stem of an upper-cased key (`MIRRA_INSTALL_…`). */
+const UPPER_STEM = 'MIRRA';
+
 interface ByteNeedle {
   tail: Buffer;
   headBytes: Buffer;
+  /** For a needle that is only a hint (`72`): where the trace it belongs to starts, or -1 if it is none. */
+  traceAt?: (buf: Buffer, at: number) => number;
 }
 const toBytes = (n: Needle): ByteNeedle => ({ tail: Buffer.from(n.full.slice(n.head), 'latin1'), headBytes: Buffer.from(n.full.slice(0, n.head), 'latin1') });
-const STEM_BYTES = Buffer.from(STEM, 'latin1');
-const TRACE_NEEDLE_BYTES: readonly ByteNeedle[] = [...BASE64_NEEDLES, UTF16_NEEDLE].map(toBytes);
+const STEM_BYTES = [Buffer.from(STEM, 'latin1'), Buffer.from(UPPER_STEM, 'latin1')];
 
-function bufferHas(buf: Buffer, n: ByteNeedle): boolean {
+/** Characters after `mirra` that start a key, written plainly or otherwise (see `schemeAt`). */
+const TRACE_FOLLOWERS = new Uint8Array(128);
+for (const c of '_%\\&="\'`#${') TRACE_FOLLOWERS[c.charCodeAt(0)] = 1;
+const isTraceFollower = (c: number) => c < 128 && TRACE_FOLLOWERS[c] === 1;
+
+/** An encoded `mirra` (`\x6d\x69\x72\x72\x61`, `%6D%69%72%72%61`, `&#109;&#105;&#114;…`), found by its escaped `r`. */
+const ENCODED_R_NEEDLE_BYTES: readonly ByteNeedle[] = ENCODED_R_NEEDLES.map((n) => ({
+  ...toBytes({ full: n, head: 0 }),
+  traceAt(buf: Buffer, at: number): number {
+    if (n === '72' && !mayBeEncodedR(buf[at + 2], buf[at + 3])) return -1;
+    const from = Math.max(0, at - 24);
+    const stem = encodedStemAt(buf.toString('latin1', from, Math.min(buf.length, at + 48)), at - from);
+    return stem ? from + stem.start : -1;
+  },
+}));
+/** A piece of a base64 stem is a trace only where the whole stem is there, in one run or cut by a wrapped line break. */
+const BASE64_NEEDLE_BYTES: readonly ByteNeedle[] = BASE64_NEEDLES.map((n) => {
+  const stem = Buffer.from(BASE64_STEMS[n.stem].full, 'latin1');
+  return {
+    ...toBytes(n),
+    traceAt(buf: Buffer, hit: number): number {
+      const at = hit - n.head - n.at; // where the stem starts if it is in one run
+      if (at >= 0 && at + stem.length <= buf.length && buf.compare(stem, 0, stem.length, at, at + stem.length) === 0) return at;
+      // Cut by a line break: look at the text around it (a wrapped line is read back up to 1 KiB).
+      let cut = false;
+      for (let i = Math.max(0, at - 2); i < Math.min(buf.length, at + stem.length + 2); i++) if (buf[i] === 10 || buf[i] === 13) cut = true;
+      if (!cut) return -1;
+      const from = Math.max(0, hit - 1100);
+      const text = buf.toString('latin1', from, Math.min(buf.length, hit + 1100));
+      const start = n.at === 0 ? hit - n.head - from : base64Back(text, hit - n.head - from, n.at);
+      return start >= 0 && base64Forward(text, start, stem.length) === BASE64_STEMS[n.stem].full ? from + start : -1;
+    },
+  };
+});
+const UTF16_NEEDLE_BYTES = toBytes(UTF16_NEEDLE);
+const TRACE_NEEDLE_BYTES: readonly ByteNeedle[] = [...BASE64_NEEDLE_BYTES, UTF16_NEEDLE_BYTES];
+
+/** Every start of needle `n` in `buf` from `from` on (a hint needle: the start of the trace it confirms). */
+function forEachNeedle(buf: Buffer, n: ByteNeedle, from: number, onHit: (at: number) => number | void): void {
   const h = n.headBytes.length;
-  for (let i = buf.indexOf(n.tail, h); i >= 0; i = buf.indexOf(n.tail, i + 1)) {
+  let i = buf.indexOf(n.tail, from + h);
+  while (i >= 0) {
     let ok = true;
     for (let j = 0; j < h; j++) if (buf[i - h + j] !== n.headBytes[j]) ok = false;
-    if (ok) return true;
+    const at = !ok ? -1 : n.traceAt ? n.traceAt(buf, i) : i - h;
+    let next = i + 1;
+    if (at >= 0) {
+      const resume = onHit(at);
+      if (resume !== undefined && resume < 0) return;
+      if (resume !== undefined) next = Math.max(next, resume + h);
+    }
+    i = buf.indexOf(n.tail, next);
   }
-  return false;
 }
 
 /** Every index where `n` starts in `text`, in order. */
@@ -76,6 +141,68 @@ function* needleHits(text: string, n: Needle): Generator<number> {
   }
 }
 
+/** Every encoded `mirra` in `text`: where it starts and how it is written. */
+function* encodedStems(text: string): Generator<{ start: number; scheme: WrittenScheme }> {
+  for (const needle of ENCODED_R_NEEDLES) {
+    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      if (needle === '72' && !mayBeEncodedR(text.charCodeAt(i + 2), text.charCodeAt(i + 3))) continue;
+      const stem = encodedStemAt(text, i);
+      if (stem) yield stem;
+    }
+  }
+}
+
+/** `mirra` or `MIRRA` at `buf[i]` (not a mix of cases). */
+function isStemAt(buf: Buffer, i: number): boolean {
+  if (i + 5 > buf.length) return false;
+  const c = buf[i];
+  if (c === 109) return buf[i + 1] === 105 && buf[i + 2] === 114 && buf[i + 3] === 114 && buf[i + 4] === 97;
+  return c === 77 && buf[i + 1] === 73 && buf[i + 2] === 82 && buf[i + 3] === 82 && buf[i + 4] === 65;
+}
+
+/**
+ * Every `mirra` and `MIRRA` in `buf` from `from` on, in order; `onHit` may return where the search
+ * goes on (-1: stop). In a read buffer one WebAssembly SIMD pass finds both (`findStemBlock`): an
+ * `indexOf` for `mirra` stops at every `m`, a common letter in code, and was the costliest search.
+ */
+function forEachStem(buf: Buffer, from: number, onHit: (at: number) => number | void): void {
+  const limit = stemSearchLimit(buf);
+  let i = from;
+  while (i < limit) {
+    const block = findStemBlock(buf, i, limit);
+    if (block < 0) {
+      i = Math.max(i, limit);
+      break;
+    }
+    const blockEnd = block + 16;
+    let j = Math.max(block, i);
+    i = blockEnd;
+    while (j < blockEnd) {
+      const resume = isStemAt(buf, j) ? onHit(j) : undefined;
+      if (resume !== undefined && resume < 0) return;
+      if (resume !== undefined && resume > j + 1) {
+        j = resume;
+        i = Math.max(blockEnd, resume);
+      } else j++;
+    }
+  }
+  stemsByIndexOf(buf, i, onHit);
+}
+
+function stemsByIndexOf(buf: Buffer, from: number, onHit: (at: number) => number | void): void {
+  const [lower, upper] = STEM_BYTES;
+  let a = buf.indexOf(lower, from);
+  let b = buf.indexOf(upper, from);
+  while (a >= 0 || b >= 0) {
+    const at = b < 0 || (a >= 0 && a < b) ? a : b;
+    const resume = onHit(at);
+    if (resume !== undefined && resume < 0) return;
+    const next = resume !== undefined ? Math.max(at + 1, resume) : at + 1;
+    if (a >= 0 && a < next) a = buf.indexOf(lower, next);
+    if (b >= 0 && b < next) b = buf.indexOf(upper, next);
+  }
+}
+
 /**
  * The fast path: does the content hold any trace of a key, plain or encoded? One `indexOf` per
  * needle and no regex; a needle starts at a character that is rare in code, so each search runs at
@@ -83,46 +210,80 @@ function* needleHits(text: string, n: Needle): Generator<number> {
  */
 export function hasKeyTrace(input: string | Buffer): boolean {
   if (typeof input === 'string') {
-    if (input.includes(STEM)) return true;
+    if (input.includes(STEM) || input.includes(UPPER_STEM)) return true;
     for (const n of BASE64_NEEDLES) if (!needleHits(input, n).next().done) return true;
-    return false;
+    return !encodedStems(input).next().done;
   }
-  if (input.indexOf(STEM_BYTES) >= 0) return true;
-  for (const n of TRACE_NEEDLE_BYTES) if (bufferHas(input, n)) return true;
+  let found = false;
+  forEachStem(input, 0, () => {
+    found = true;
+    return -1;
+  });
+  if (found) return true;
+  for (const n of [...TRACE_NEEDLE_BYTES, ...ENCODED_R_NEEDLE_BYTES]) {
+    forEachNeedle(input, n, 0, () => {
+      found = true;
+      return -1;
+    });
+    if (found) return true;
+  }
   return false;
 }
 
 /**
- * Every offset in `buf` (from `from` on) where a trace of a key starts: `mirra` followed by `_`, `%`
- * or `\`, a base64 needle, or `mirra` in UTF-16. Sorted. For content without a trace this costs
- * the same few `indexOf` passes as `hasKeyTrace`.
+ * For code that the ESLint rule evaluates (JS, TS): a stem split between two string literals, which
+ * no byte of the file spells out: a literal (or a template's text before `${`) ending `mi`, `mir` or
+ * `mirr` (`'mi' + 'rra_…'`), or one starting `irra` (`'m' + 'irra_…'`), in either case. Cheap: one search for `mi` and one for `irra`.
+ */
+export function hasSplitStemTrace(text: string): boolean {
+  for (const [mi, irra, r] of [['mi', 'irra', 114], ['MI', 'IRRA', 82]] as const) {
+    for (let i = text.indexOf(mi); i >= 0; i = text.indexOf(mi, i + 1)) {
+      let j = i + 2;
+      while (j < i + 4 && text.charCodeAt(j) === r) j++;
+      if (isQuoteCode(text.charCodeAt(j)) || (text.charCodeAt(j) === 36 /* $ */ && text.charCodeAt(j + 1) === 123 /* { */)) return true;
+    }
+    for (let i = text.indexOf(irra); i >= 0; i = text.indexOf(irra, i + 1)) if (isQuoteCode(text.charCodeAt(i - 1))) return true;
+  }
+  return false;
+}
+
+const isQuoteCode = (c: number) => c === 34 || c === 39 || c === 96;
+
+/**
+ * Every offset in `buf` (from `from` on) where a trace of a key starts: `mirra` or `MIRRA` followed
+ * by a character that starts a key (`_`, an escape, a quote: see `schemeAt`), a base64 needle,
+ * `mirra` in UTF-16, or an encoded `mirra`. Sorted. For content without a trace this costs the same
+ * few `indexOf` passes as `hasKeyTrace`.
  */
 export function keyTraceOffsets(buf: Buffer, from = 0, options: { all?: boolean } = {}): number[] {
   const out: number[] = [];
-  // Unless every trace is asked for (to explain each rejection), those that cannot start a key are left out here.
+  // Unless every trace is asked for (to explain each rejection), those that cannot start a key are
+  // left out here (see plausible.ts): hostile text is made of them.
   const may = options.all ? () => true : (afterStem: number, form: TraceForm, skip = 0) => mayBeKeyAfterStem(buf, afterStem, form, skip);
-  forEachBufferHit(buf, STEM_BYTES, 0, from, (i) => {
-    const form = formAfterStem(buf[i + STEM.length]);
-    if (form !== null && may(i + STEM.length, form)) out.push(i);
+  forEachStem(buf, from, (i) => {
+    const next = buf[i + STEM.length];
+    if (!isTraceFollower(next)) return;
+    const form = formAfterStem(next);
+    if (form === null || may(i + STEM.length, form)) out.push(i);
   });
-  BASE64_NEEDLES.forEach((n, k) => {
-    forEachBufferHit(buf, BASE64_NEEDLE_BYTES[k], n.head, from, (i) => {
-      const group = i - n.offsetInGroup;
-      if (group >= from && may(group, TraceForm.Base64, n.byteOffset + STEM.length)) out.push(i);
+  BASE64_NEEDLE_BYTES.forEach((n, k) => {
+    const { full, offsetInGroup, byteOffset } = BASE64_STEMS[BASE64_NEEDLES[k].stem];
+    forEachNeedle(buf, n, from, (at) => {
+      // The cheap look reads whole groups in one run: a stem cut by a wrapped line break is judged in full.
+      const group = at - offsetInGroup;
+      const inOneRun = group >= from && buf.toString('latin1', at, at + full.length) === full;
+      if (!inOneRun || may(group, TraceForm.Base64, byteOffset + STEM.length)) out.push(at);
     });
   });
-  forEachBufferHit(buf, UTF16_NEEDLE_BYTES, UTF16_NEEDLE.head, from, (i) => {
+  forEachNeedle(buf, UTF16_NEEDLE_BYTES, from, (i) => {
     if (may(i + UTF16_NEEDLE.full.length, TraceForm.Utf16)) out.push(i);
   });
+  for (const n of ENCODED_R_NEEDLE_BYTES) forEachNeedle(buf, n, from, (at) => void out.push(at));
   return out.length > 1 ? out.sort((a, b) => a - b) : out;
 }
 
-/** The base64 and UTF-16 needles as bytes (searched from their `head`-th byte on). */
-const BASE64_NEEDLE_BYTES = BASE64_NEEDLES.map((n) => Buffer.from(n.full, 'latin1'));
-const UTF16_NEEDLE_BYTES = Buffer.from(UTF16_NEEDLE.full, 'latin1');
-
-/** Every needle a trace can start with, `mirra` included (in any context: a superset of the plain traces). */
-const CANDIDATE_NEEDLE_BYTES: readonly ByteNeedle[] = [toBytes({ full: STEM, head: 0 }), ...TRACE_NEEDLE_BYTES];
+/** Every needle a trace can start with besides `mirra` and `MIRRA` (which `forEachStem` finds, in any context). */
+const CANDIDATE_NEEDLE_BYTES: readonly ByteNeedle[] = [...TRACE_NEEDLE_BYTES, ...ENCODED_R_NEEDLE_BYTES];
 
 /**
  * For many files read one after another into one buffer: reports where a needle (any of those
@@ -132,17 +293,8 @@ const CANDIDATE_NEEDLE_BYTES: readonly ByteNeedle[] = [toBytes({ full: STEM, hea
  * a search passes is reported, so a file never reported holds no trace of a key.
  */
 export function forEachTraceCandidate(buf: Buffer, onHit: (at: number) => number): void {
-  for (const n of CANDIDATE_NEEDLE_BYTES) {
-    const h = n.headBytes.length;
-    let from = 0;
-    for (let i = buf.indexOf(n.tail, from + h); i >= 0; i = buf.indexOf(n.tail, Math.max(i + 1, from + h))) {
-      let ok = true;
-      for (let j = 0; j < h; j++) if (buf[i - h + j] !== n.headBytes[j]) ok = false;
-      if (!ok) continue;
-      from = onHit(i - h);
-      if (from < 0) break;
-    }
-  }
+  forEachStem(buf, 0, onHit);
+  for (const n of CANDIDATE_NEEDLE_BYTES) forEachNeedle(buf, n, 0, onHit);
 }
 
 export interface DetectOptions {
@@ -170,47 +322,96 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
   // Traces that cannot start a key are dropped by a cheap look first (hostile text is made of them),
   // unless every rejection is asked for.
   const may = options.rejections ? () => true : (afterStem: number, form: TraceForm, skip = 0) => mayBeKeyAfterStem(text, afterStem, form, skip);
-
-  forEachTextHit(text, STEM, 0, 0, (at) => {
-    const next = text.charCodeAt(at + STEM.length);
-    const form = formAfterStem(next);
-    if (form === null || !may(at + STEM.length, form)) return;
-    if (next === 95 /* _ */) {
-      const m = matchPlainAt(text, at, rejectAt(at));
-      if (m) push({ ...m, encoding: 'plain' });
-    } else if (next === 37 /* % */) {
-      decodeThen(text, at, decodeLazily((n) => decodePercent(text, at, n), 0), 'url', push, rejectAt(at));
-    } else if (next === 92 /* \ */) {
-      decodeThen(text, at, decodeLazily((n) => decodeEscapes(text, at, n), 0), 'escape', push, rejectAt(at));
+  const joins = new JoinContext(text);
+  for (const stem of [STEM, UPPER_STEM]) {
+    for (let at = text.indexOf(stem); at >= 0; at = text.indexOf(stem, at + 1)) {
+      // `_`, `%` and `\` after the stem get the cheap look; the other written forms are read as they are.
+      const form = formAfterStem(text.charCodeAt(at + STEM.length));
+      if (form === null || may(at + STEM.length, form)) detectWrittenAt(text, at, joins, push, rejectAt(at));
     }
-  });
+  }
+  for (const { start, scheme } of encodedStems(text)) {
+    const found = readWrittenAt(text, start, scheme, joins, rejectAt(start));
+    if (found) push(found);
+  }
 
+  const base64Seen = new Set<number>();
   for (const needle of BASE64_NEEDLES) {
-    const { offsetInGroup, byteOffset } = needle;
-    forEachTextHit(text, needle.full, needle.head, 0, (at) => {
-      const groupStart = at - offsetInGroup;
-      if (groupStart < 0 || !allBase64(text, groupStart, at) || !may(groupStart, TraceForm.Base64, byteOffset + STEM.length)) return;
+    const { full, offsetInGroup, byteOffset } = BASE64_STEMS[needle.stem];
+    for (const hit of needleHits(text, needle)) {
+      // The whole stem, read across a wrapped line break if one cuts it.
+      const at = needle.at === 0 ? hit : base64Back(text, hit, needle.at);
+      if (at < 0 || base64Forward(text, at, full.length) !== full) continue;
+      const groupStart = base64Back(text, at, offsetInGroup);
+      if (groupStart < 0 || base64Seen.has(groupStart * 4 + needle.stem)) continue;
+      base64Seen.add(groupStart * 4 + needle.stem);
+      // The cheap look reads whole groups in one run: a stem cut by a wrapped line break is judged in full.
+      if (at - groupStart === offsetInGroup && text.startsWith(full, at) && !may(groupStart, TraceForm.Base64, byteOffset + STEM.length)) continue;
       // Decode up to two groups earlier where there are some, so the bytes before `mirra_` can be
       // checked (a glued letter, the byte before it, a 4-byte length prefix).
       let from = groupStart;
-      while (from >= 4 && groupStart - from < 8 && allBase64(text, from - 4, from)) from -= 4;
-      const stemAt = ((groupStart - from) / 4) * 3 + byteOffset;
+      let groupsBack = 0;
+      for (let back = base64Back(text, from, 4); groupsBack < 2 && back >= 0; back = base64Back(text, from, 4)) {
+        from = back;
+        groupsBack++;
+      }
+      const stemAt = groupsBack * 3 + byteOffset;
       const decoded = decodeLazily((n) => decodeBase64Window(text, from, n), stemAt);
       const m = matchPlainAt(decoded.text, stemAt, rejectAt(groupStart));
       if (m) push(mapBack(m, decoded, 'base64'));
-    });
+    }
   }
 
-  forEachTextHit(text, UTF16_NEEDLE.full, UTF16_NEEDLE.head, 0, (at) => {
-    if (!may(at + UTF16_NEEDLE.full.length, TraceForm.Utf16)) return;
+  for (const at of needleHits(text, UTF16_NEEDLE)) {
+    if (!may(at + UTF16_NEEDLE.full.length, TraceForm.Utf16)) continue;
     // Include the character before, so a word glued before `mirra_` is still seen.
     const from = at >= 2 && text.charCodeAt(at - 1) === 0 && text.charCodeAt(at - 2) !== 0 ? at - 2 : at;
     const decoded = decodeLazily((n) => decodeUtf16Window(text, from, n), (at - from) / 2);
     const m = matchPlainAt(decoded.text, (at - from) / 2, rejectAt(at));
     if (m) push(mapBack(m, decoded, 'utf16'));
-  });
+  }
 
   return matches.sort((a, b) => a.start - b.start);
+}
+
+/** How far the word after a trace is read to see what stops it (`mirra_script_` and a whole key). */
+const WORD_REACH = 160;
+
+/**
+ * The key that starts at the trace `text[at]` (`mirra` or `MIRRA`), written plainly or as the
+ * character that ends the word after the trace says (a quote: concatenation; `%`: url; …). A plain
+ * reading that is a key wins, unless the other reading makes a longer key of the same start
+ * (`"mirra_…" + "…"`: the whole of the pieces, not the first).
+ */
+function detectWrittenAt(text: string, at: number, joins: JoinContext, push: (m: KeyMatch) => void, reject: (filter: string) => void): void {
+  const plainRejections: string[] = [];
+  const plain = text.charCodeAt(at + STEM.length) === 95 /* _ */ ? matchPlainAt(text, at, (f) => plainRejections.push(f)) : null;
+  let j = at + STEM.length;
+  const reach = Math.min(text.length, j + WORD_REACH);
+  while (j < reach && isWordCode(text.charCodeAt(j))) j++;
+  WRITTEN_WORK.chars += j - at;
+  const scheme = schemeAt(text, j);
+  const writtenRejections: string[] = [];
+  const written = scheme ? readWrittenAt(text, at, scheme, joins, (f) => writtenRejections.push(f)) : null;
+  if (written && (!plain || written.key.length > plain.key.length)) push(written);
+  else if (plain) push({ ...plain, encoding: plain.key === text.slice(plain.start, plain.end) ? 'plain' : 'uppercase' });
+  else {
+    const why = plainRejections[0] ?? writtenRejections[0];
+    if (why) reject(why);
+  }
+}
+
+/**
+ * The key written from `text[at]` in `scheme`; escaped pieces joined into one (`"mirra\x5f" + "…"`)
+ * are read again as a concatenation when the escapes alone do not make a key.
+ */
+function readWrittenAt(text: string, at: number, scheme: WrittenScheme, joins: JoinContext, reject: (filter: string) => void): KeyMatch | null {
+  const read = (s: WrittenScheme, r: (filter: string) => void) => decodeThen(text, at, decodeLazily((n) => decodeWritten(s, text, at, n, joins), 0), s, r);
+  if (scheme !== 'escape') return read(scheme, reject);
+  const rejections: string[] = [];
+  const found = read('escape', (f) => rejections.push(f)) ?? read('concatenation', () => undefined);
+  if (!found && rejections[0]) reject(rejections[0]);
+  return found;
 }
 
 /** Decoded characters that show whether an encoded `mirra_` goes on like a key at all. */
@@ -224,37 +425,49 @@ const QUICK_LOOK = 48;
 function decodeLazily(decode: (enough: number) => Decoded, stemAt: number): Decoded {
   const quick = decode(QUICK_LOOK);
   const t = quick.text;
-  let i = stemAt + KEY_PREFIX.length;
-  for (const p of TYPED_PREFIXES) if (t.startsWith(p.prefix, stemAt)) i = stemAt + p.prefix.length;
+  const prefix = prefixAt(t, stemAt);
+  let i = prefix ? stemAt + prefix.length : t.length;
   while (i < t.length && isHexCode(t.charCodeAt(i))) i++;
   return i < t.length ? quick : decode(Number.POSITIVE_INFINITY);
-}
-
-function allBase64(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!isBase64Code(text.charCodeAt(i))) return false;
-  return true;
 }
 
 /** How much raw text before an encoded `mirra` the filters see: enough for a `\u0022` escape. */
 const BEFORE_CONTEXT = 6;
 
-function decodeThen(
-  text: string,
-  at: number,
-  decoded: Decoded,
-  encoding: Encoding,
-  push: (m: KeyMatch) => void,
-  reject: (filter: string) => void,
-): void {
+/** The key `decoded` (read from the trace at `text[at]`) starts with, mapped back onto `text`; or null, and `reject` hears why. */
+function decodeThen(text: string, at: number, decoded: Decoded, encoding: Encoding, reject: (filter: string) => void): KeyMatch | null {
   // The decoded window starts at `mirra`; put the raw text before it in front (as written), so the
   // glued-before filter sees the word or the escape that `mirra` follows.
-  const from = Math.max(0, at - BEFORE_CONTEXT);
+  // An escape right before that stands for a letter or digit (`\x61\x6d…`: `amirra…`) is that
+  // letter, glued to the key; any other escape (a quote, a newline) is a boundary.
+  const glued = escapedWordBefore(text, at);
+  const from = glued ? at - 1 : Math.max(0, at - BEFORE_CONTEXT);
   const rawBefore: number[] = [];
   for (let i = from; i < at; i++) rawBefore.push(i);
-  const withBefore: Decoded = { text: text.slice(from, at) + decoded.text, rawStart: [...rawBefore, ...decoded.rawStart] };
+  const withBefore: Decoded = {
+    text: (glued ? 'x' : text.slice(from, at)) + decoded.text,
+    rawStart: [...rawBefore, ...decoded.rawStart],
+    rawEnd: decoded.rawEnd ? [...rawBefore.map((i) => i + 1), ...decoded.rawEnd] : undefined,
+  };
   const m = matchPlainAt(withBefore.text, at - from, reject);
-  if (m) push(mapBack(m, withBefore, encoding));
+  return m ? mapBack(m, withBefore, encoding) : null;
 }
+
+/** Whether `text` just before `at` ends with an escape (`\xHH`, `\u00HH`, `%HH`, `&#…;`) of a letter, digit or `_`. */
+function escapedWordBefore(text: string, at: number): boolean {
+  for (const back of [3, 4, 5, 6, 7, 8]) {
+    const from = at - back;
+    if (from < 0) break;
+    const c = text.charCodeAt(from);
+    if (c !== 92 /* \ */ && c !== 37 /* % */ && c !== 38 /* & */) continue;
+    const scheme: WrittenScheme = c === 92 ? 'escape' : c === 37 ? 'url' : 'html-entity';
+    const d = decodeWritten(scheme, text, from, 1, NO_JOINS);
+    if (d.text.length === 1 && d.rawStart[1] === at) return isWordCode(d.text.charCodeAt(0)) && d.rawStart[0] === from;
+  }
+  return false;
+}
+
+const NO_JOINS = new JoinContext('');
 
 /** A match in decoded text, moved back onto the raw text it was decoded from. */
 function mapBack(m: Omit<KeyMatch, 'encoding'>, decoded: Decoded, encoding: Encoding): KeyMatch {
@@ -262,24 +475,30 @@ function mapBack(m: Omit<KeyMatch, 'encoding'>, decoded: Decoded, encoding: Enco
   return { key: m.key, keyType: m.keyType, encoding, start: decoded.rawStart[m.start], end };
 }
 
-/** The key that starts at `text[at]` (which reads `mirra`), if it is one; else `reject` hears why not. */
+/** The prefix (`mirra_`, `mirra_script_`, …, or the same in upper case) written at `text[at]`, with its key type. */
+function prefixAt(text: string, at: number): { length: number; keyType: KeyType } | null {
+  const upper = text.charCodeAt(at) === 77; /* M */
+  if (!text.startsWith(upper ? 'MIRRA_' : KEY_PREFIX, at)) return null;
+  for (const t of upper ? UPPER_TYPED_PREFIXES : TYPED_PREFIXES) if (text.startsWith(t.prefix, at)) return { length: t.prefix.length, keyType: t.keyType };
+  return { length: KEY_PREFIX.length, keyType: 'untyped' };
+}
+
+const UPPER_TYPED_PREFIXES = TYPED_PREFIXES.map((t) => ({ prefix: t.prefix.toUpperCase(), keyType: t.keyType }));
+
+/**
+ * The key that starts at `text[at]` (which reads `mirra_` or `MIRRA_`), if it is one; else `reject`
+ * hears why not. The key is given in lower case (as the API knows it): see the `mixed-case` filter
+ * for which mixes of case count.
+ */
 function matchPlainAt(text: string, at: number, reject: (filter: string) => void): Omit<KeyMatch, 'encoding'> | null {
   DETECTOR_WORK.candidatesJudged++;
-  if (!text.startsWith(KEY_PREFIX, at)) return null;
-  let keyType: KeyType = 'untyped';
-  let bodyStart = at + KEY_PREFIX.length;
-  for (const t of TYPED_PREFIXES) {
-    if (text.startsWith(t.prefix, at)) {
-      keyType = t.keyType;
-      bodyStart = at + t.prefix.length;
-      break;
-    }
-  }
-  const candidate = parseCandidate(text, at, bodyStart);
+  const prefix = prefixAt(text, at);
+  if (!prefix) return null;
+  const candidate = parseCandidate(text, at, at + prefix.length);
   const rejectedBy = rejectingFilter(candidate);
   if (rejectedBy) {
     reject(rejectedBy);
     return null;
   }
-  return { key: text.slice(at, candidate.bodyEnd), keyType, start: at, end: candidate.bodyEnd };
+  return { key: text.slice(at, candidate.bodyEnd).toLowerCase(), keyType: prefix.keyType, start: at, end: candidate.bodyEnd };
 }

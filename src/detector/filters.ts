@@ -24,6 +24,9 @@ export interface KeyFilter {
 /** The vendor documentation's example body (`mirra_a1b2c3d4e5f6789abcdef0123456789…`), a placeholder. */
 export const DOC_EXAMPLE_BODY_STEM = 'a1b2c3d4e5f6';
 
+/** The longest block whose repetition makes a body a placeholder. */
+export const MAX_PLACEHOLDER_BLOCK = 32;
+
 const hex = (n: number, seed = 7): string => {
   // A deterministic, non-repeating hex run, for examples only.
   let s = '';
@@ -173,6 +176,15 @@ export const KEY_FILTERS: readonly KeyFilter[] = [
     },
   },
   {
+    name: 'mixed-case',
+    reason: 'an upper-case prefix (`MIRRA_`, `MIRRA_SCRIPT_`) with lower-case letters in its hex: a shouted key is upper case throughout, so this is a name or some other token',
+    rejects: (c) => c.text.charCodeAt(c.start) === 77 /* M */ && hasLowerCaseLetter(c.text, c.bodyStart, c.bodyEnd),
+    examples: {
+      stops: ['MIRRA_' + hex(64), 'export MIRRA_INSTALL_' + hex(70)],
+      keeps: ['MIRRA_' + hex(64).toUpperCase(), 'MIRRA_SCRIPT_' + hex(70).toUpperCase(), 'mirra_' + hex(64).toUpperCase(), 'mirra_test_' + hex(30) + hex(30, 9).toUpperCase()],
+    },
+  },
+  {
     name: 'too-short',
     reason: `a whole key is at least ${MIN_KEY_LENGTH} characters; a shorter one is truncated or not a key`,
     rejects: (c) => c.bodyEnd - c.start < MIN_KEY_LENGTH,
@@ -185,21 +197,21 @@ export const KEY_FILTERS: readonly KeyFilter[] = [
     examples: { stops: ['mirra_' + hex(123), 'mirra_test_' + hex(200)], keeps: ['mirra_' + hex(122), 'mirra_install_' + hex(114)] },
   },
   {
-    name: 'repeated-pattern',
-    reason: 'the body is one short pattern repeated (`0000…`, `abab…`, `deadbeef…`): a placeholder',
-    rejects: (c) => hasShortPeriod(bodyOf(c), 8),
-    examples: {
-      stops: ['mirra_' + '0'.repeat(64), 'mirra_script_' + 'ab'.repeat(30), 'mirra_' + 'deadbeef'.repeat(8), 'mirra_' + 'F'.repeat(60)],
-      keeps: [key(), 'mirra_' + 'ab'.repeat(30) + 'c'],
-    },
-  },
-  {
     name: 'plain-sequence',
     reason: 'the body counts up or down through the hex digits (`0123456789abcdef…`): a placeholder',
     rejects: (c) => isPlainSequence(bodyOf(c)),
     examples: {
       stops: ['mirra_' + '0123456789abcdef'.repeat(4), 'mirra_' + 'fedcba9876543210'.repeat(4), 'mirra_test_' + '3456789abcdef012'.repeat(4)],
       keeps: [key('mirra_', 62) + '01'],
+    },
+  },
+  {
+    name: 'repeated-pattern',
+    reason: `the body is one block of up to ${MAX_PLACEHOLDER_BLOCK} characters repeated (\`0000…\`, \`abab…\`, \`deadbeef…\`, \`1234567890abcdef\` four times): a placeholder`,
+    rejects: (c) => hasShortPeriod(bodyOf(c), MAX_PLACEHOLDER_BLOCK),
+    examples: {
+      stops: ['mirra_' + '0'.repeat(64), 'mirra_script_' + 'ab'.repeat(30), 'mirra_' + 'deadbeef'.repeat(8), 'mirra_' + 'F'.repeat(60), 'mirra_' + '1234567890abcdef'.repeat(4), 'mirra_test_' + hex(32).repeat(2), 'mirra_' + hex(31, 3).repeat(3)],
+      keeps: [key(), 'mirra_' + 'ab'.repeat(30) + 'c', 'mirra_' + hex(33, 5).repeat(2)],
     },
   },
   {
@@ -212,6 +224,14 @@ export const KEY_FILTERS: readonly KeyFilter[] = [
     },
   },
 ];
+
+function hasLowerCaseLetter(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 97 && c <= 102) return true;
+  }
+  return false;
+}
 
 /** True when `s` is one unit of at most `maxPeriod` characters repeated (a last partial unit allowed). */
 export function hasShortPeriod(s: string, maxPeriod: number): boolean {

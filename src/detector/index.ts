@@ -8,12 +8,13 @@ import { LineLocator, NewlineCounter } from './locate.js';
 import { keySha256, redactKey } from './redact.js';
 import { DETECTOR_WORK } from './work.js';
 
-export { detectKeys, forEachTraceCandidate, hasKeyTrace, type KeyMatch, type Rejection } from './detect.js';
+export { detectKeys, forEachTraceCandidate, hasKeyTrace, hasSplitStemTrace, type KeyMatch, type Rejection } from './detect.js';
 export { KEY_FILTERS, type KeyFilter } from './filters.js';
 export { keySha256, redactKey } from './redact.js';
 export { MAX_KEY_LENGTH, MIN_KEY_LENGTH, MAX_ENCODED_KEY_LENGTH } from './key-format.js';
 export { NewlineCounter } from './locate.js';
 export { DETECTOR_WORK, resetDetectorWork } from './work.js';
+export { WRITTEN_WORK } from './decoders.js';
 export { allocateReadBuffer, countLineFeeds } from './line-feeds.js';
 
 /** The comment that allows the one finding on its line. */

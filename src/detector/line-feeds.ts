@@ -64,13 +64,40 @@ function assemble(): Uint8Array {
     ...get(TOTAL), END_OP,
   ];
   const code = [...vec([[2, 0x7f], [2, 0x7b]]) /* locals: 2 i32, 2 v128 */, ...body];
+  // `stems` (see `findStemBlock`): the first 16-byte block from $p whose bytes at i, i+2, i+4, with
+  // the 0x20 bit set, read `m`, `r`, `a` (so `mirra`, `MIRRA`, any mix); $end if none.
+  //   (local $m v128) (local $r v128) (local $a v128) (local $low v128)
+  //   (block (loop (br_if 1 (i32.ge_u $p $end))
+  //     (if (v128.any_true (v128.and (v128.and (i8x16.eq (v128.or (v128.load $p) $low) $m)
+  //            (i8x16.eq (v128.or (v128.load offset=2 $p) $low) $r)) (i8x16.eq (v128.or (v128.load offset=4 $p) $low) $a)))
+  //       (return $p))
+  //     (local.set $p (i32.add $p 16)) (br 0)))
+  //   $end
+  const [M, R, A, LOW] = [2, 3, 4, 5];
+  const [V128_AND, V128_OR, ANY_TRUE, IF, RETURN] = [0x4e, 0x50, 0x53, 0x04, 0x0f];
+  const lookAt = (offset: number, want: number) => [...get(P), ...simd(V128_LOAD), 0, offset, ...get(LOW), ...simd(V128_OR), ...get(want), ...simd(I8X16_EQ)];
+  const stemBody = [
+    I32_CONST, ...[0xed, 0x00] /* 109 'm', signed LEB128 */, ...simd(I8X16_SPLAT), ...set(M),
+    I32_CONST, ...[0xf2, 0x00] /* 114 'r' */, ...simd(I8X16_SPLAT), ...set(R),
+    I32_CONST, ...[0xe1, 0x00] /* 97 'a' */, ...simd(I8X16_SPLAT), ...set(A),
+    I32_CONST, 0x20, ...simd(I8X16_SPLAT), ...set(LOW),
+    BLOCK, VOID, LOOP, VOID,
+    ...get(P), ...get(END), I32_GE_U, BR_IF, 1,
+    ...lookAt(0, M), ...lookAt(2, R), ...simd(V128_AND), ...lookAt(4, A), ...simd(V128_AND), ...simd(ANY_TRUE),
+    IF, VOID, ...get(P), RETURN, END_OP,
+    ...get(P), I32_CONST, 16, I32_ADD, ...set(P),
+    BR, 0,
+    END_OP, END_OP,
+    ...get(END), END_OP,
+  ];
+  const stemCode = [...vec([[4, 0x7b]]) /* locals: 4 v128 */, ...stemBody];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec([[0x7f], [0x7f]]), ...vec([[0x7f]])]])), // type: (i32, i32) -> i32
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 0x01]])), // import env.mem: memory, at least 1 page
-    ...section(3, vec([[0x00]])),
-    ...section(7, vec([[...name('count'), 0x00, 0x00]])),
-    ...section(10, vec([[...u32(code.length), ...code]])),
+    ...section(3, vec([[0x00], [0x00]])),
+    ...section(7, vec([[...name('count'), 0x00, 0x00], [...name('stems'), 0x00, 0x01]])),
+    ...section(10, vec([[...u32(code.length), ...code], [...u32(stemCode.length), ...stemCode]])),
   ]);
 }
 
@@ -86,6 +113,7 @@ const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 let compiled: object | null | undefined;
 const counters = new WeakMap<ArrayBufferLike, Count>();
+const stemFinders = new WeakMap<ArrayBufferLike, Count>();
 
 function simdModule(): object | null {
   if (compiled === undefined) {
@@ -109,7 +137,28 @@ export function allocateReadBuffer(size: number): Buffer {
   const memory = new wasm.Memory({ initial: pages, maximum: pages });
   const instance = new wasm.Instance(module, { env: { mem: memory } });
   counters.set(memory.buffer, instance.exports.count as Count);
+  stemFinders.set(memory.buffer, instance.exports.stems as Count);
   return Buffer.from(memory.buffer, 0, size);
+}
+
+/** How many bytes past a block start the stem search reads (`v128.load offset=4`). */
+const STEM_LOOK_AHEAD = 20;
+
+/**
+ * In a read buffer (see `allocateReadBuffer`): the start of the first 16-byte block at or after
+ * `from` and before `to` that may hold `mirra` or `MIRRA` (every position in it is then checked by the
+ * caller), or -1 when none does. `to` must not pass `stemSearchLimit(buf)`.
+ */
+export function findStemBlock(buf: Buffer, from: number, to: number): number {
+  const find = stemFinders.get(buf.buffer) as Count;
+  const found = find(buf.byteOffset + from, buf.byteOffset + to);
+  return found >= buf.byteOffset + to ? -1 : found - buf.byteOffset;
+}
+
+/** How far into `buf` `findStemBlock` may search (it reads a few bytes past each block), or -1 for a buffer it cannot search. */
+export function stemSearchLimit(buf: Buffer): number {
+  if (!stemFinders.has(buf.buffer)) return -1;
+  return Math.max(0, Math.min(buf.length, buf.buffer.byteLength - buf.byteOffset - STEM_LOOK_AHEAD));
 }
 
 /** How many `\n` bytes `buf[from, to)` holds. */

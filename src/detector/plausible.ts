@@ -154,7 +154,8 @@ export function mayBeKeyAfterStem(src: Source, afterStem: number, form: TraceFor
     if (lower(c) !== tail.charCodeAt(0)) continue;
     for (let k = 1; k < tail.length; k++) {
       c = r.next();
-      if (lower(c) !== tail.charCodeAt(k)) return c < 0 && (r.stop < 0 || !endsEveryKey(r.stop));
+      // Cut short by something else than a word (a quote and another piece, an escape): judged in full.
+      if (lower(c) !== tail.charCodeAt(k)) return c < 0 ? r.stop < 0 || !endsEveryKey(r.stop) : !endsEveryKey(c);
     }
     c = r.next();
     break;
@@ -214,7 +215,8 @@ function mayBeKeyWrittenPlainly(src: Source, afterPrefix: number): boolean {
     const tail = TYPED_TAILS.find((t) => t.charCodeAt(0) === first) ?? '';
     for (let k = 1; k < tail.length; k++) {
       const c = codeAt(src, i + k);
-      if (lower(c) !== tail.charCodeAt(k)) return c < 0;
+      // Cut short by something else than a word (a quote and another piece, an escape): judged in full.
+      if (lower(c) !== tail.charCodeAt(k)) return c < 0 || !endsEveryKey(c);
     }
     i += tail.length;
   }

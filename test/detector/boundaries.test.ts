@@ -85,15 +85,23 @@ describe('length', () => {
 });
 
 describe('letters', () => {
-  it('upper-case hex is hex: the key is found and kept as written', () => {
-    const key = 'mirra_script_' + fakeKey('script', 80, 9).slice(13).toUpperCase();
-    expect(verdict(`k="${key}"`).keys).toEqual([key]);
+  it('upper-case hex is hex: the key is found, in lower case (as the API knows it), as `uppercase`', () => {
+    const lower = fakeKey('script', 80, 9);
+    const key = 'mirra_script_' + lower.slice(13).toUpperCase();
+    expect(verdict(`k="${key}"`).keys).toEqual([lower]);
+    expect(scanContent(`k="${key}"`)[0]).toMatchObject({ key: lower, encoding: 'uppercase', column: 4, endColumn: 4 + key.length });
+    // Hex of mixed case is the same secret too.
+    const mixed = lower.slice(0, 40) + lower.slice(40).toUpperCase();
+    expect(scanContent(`k="${mixed}"`)[0]).toMatchObject({ key: lower, encoding: 'uppercase' });
   });
 
-  it('the prefix must be lower-case `mirra_`: `MIRRA_…` is an environment variable name, not a key', () => {
-    const upper = fakeKey('script', 80, 10).toUpperCase();
-    expect(verdict(`${upper}=1`)).toEqual({ keys: [], rejectedBy: [] });
-    expect(verdict('mirra_SCRIPT_' + fakeKey('script', 80, 10).slice(13))).toEqual({ keys: [], rejectedBy: ['identifier'] });
+  it('a shouted key (`MIRRA_SCRIPT_…`, all upper case) is the same secret; an upper-case prefix with lower-case hex is not a key', () => {
+    const lower = fakeKey('script', 80, 10);
+    expect(scanContent(`${lower.toUpperCase()}=1`)[0]).toMatchObject({ key: lower, keyType: 'script', encoding: 'uppercase', column: 1 });
+    expect(verdict('MIRRA_SCRIPT_' + lower.slice(13))).toEqual({ keys: [], rejectedBy: ['mixed-case'] });
+    // A prefix of mixed case is neither: `mirra_SCRIPT_` is a name, `Mirra_` not even a candidate.
+    expect(verdict('mirra_SCRIPT_' + lower.slice(13))).toEqual({ keys: [], rejectedBy: ['identifier'] });
+    expect(verdict('Mirra_' + lower.slice(13).toUpperCase())).toEqual({ keys: [], rejectedBy: [] });
   });
 
   it.each(['MIRRA_API_KEY', 'mirra_client', 'mirra_script_id', 'process.env.mirra_install_dir'])('a name: %s', (name) => {
@@ -135,8 +143,9 @@ describe('mirra-scan:allow', () => {
 });
 
 describe('the fast path', () => {
-  it('text without `mirra` or an encoded form of it has no trace', () => {
-    expect(hasKeyTrace('const x = process.env.MIRRA_API_KEY; // no key here')).toBe(false);
+  it('text without `mirra`, `MIRRA` or an encoded form of them has no trace', () => {
+    expect(hasKeyTrace('const x = process.env.API_KEY; // no key here, 0x72 \\x72 %72')).toBe(false);
+    expect(hasKeyTrace('const x = process.env.MIRRA_API_KEY;')).toBe(true);
     expect(hasKeyTrace(Buffer.from('plain text, 100% ascii \\u005f'))).toBe(false);
   });
 

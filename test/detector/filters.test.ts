@@ -25,7 +25,7 @@ describe('KEY_FILTERS', () => {
   it.each(cases.filter((c) => c.kind === 'stops'))('$filter stops $example', ({ filter, example }) => {
     const rejections: Rejection[] = [];
     expect(detectKeys(example, { rejections })).toEqual([]);
-    expect(rejections).toEqual([{ start: example.indexOf('mirra'), filter }]);
+    expect(rejections).toEqual([{ start: example.search(/mirra/i), filter }]);
   });
 
   it.each(cases.filter((c) => c.kind === 'keeps'))('$filter keeps $example', ({ filter, example }) => {
@@ -34,8 +34,9 @@ describe('KEY_FILTERS', () => {
     expect(rejections.map((r) => r.filter)).not.toContain(filter);
     // Every keep example is a whole key in some context: it is found, once, where it is written.
     expect(found).toHaveLength(1);
-    expect(found[0].start).toBe(example.indexOf('mirra'));
-    expect(example.slice(found[0].start, found[0].end)).toBe(found[0].key);
+    expect(found[0].start).toBe(example.search(/mirra/i));
+    // The key is given in lower case, however it was written.
+    expect(example.slice(found[0].start, found[0].end).toLowerCase()).toBe(found[0].key);
   });
 
   it('docs/detector.md describes every filter by name', () => {

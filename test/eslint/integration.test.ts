@@ -162,7 +162,7 @@ describe.runIf(built)('ESLint 8 with the repository root .eslintrc.cjs', () => {
     expect(result.stderr).toBe('');
     const findings = findingsOf(result.stdout, repo);
     expect(findings.map(({ ruleId, line, column, endLine }) => ({ ruleId, line, column, endLine }))).toEqual([
-      { ruleId: 'mirra/no-hardcoded-api-key', line: 2, column: 11, endLine: 3 },
+      { ruleId: 'mirra/no-hardcoded-api-key', line: 2, column: 12, endLine: 3 },
     ]);
     expect(findings[0].message).not.toContain(key);
   }, 60_000);

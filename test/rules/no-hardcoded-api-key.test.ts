@@ -53,10 +53,27 @@ function keyAt(code: string, spelled: string, output: string | null, nth = 0) {
   return { messageId: 'hardcodedKey', ...at(code, spelled, nth), suggestions: output === null ? [] : useEnv(output) };
 }
 
-/** A key that only exists once pieces are put together, reported at the whole expression. */
-function composedAt(code: string, expression: string, output: string | null) {
-  return { messageId: 'composedKey', ...at(code, expression), suggestions: output === null ? [] : useEnv(output) };
+/**
+ * A key that only exists once pieces are put together: reported where it is written, from its first
+ * character (`from`, the first text of it in `expression`) to its last (the end of `to`, the last
+ * text of it), as the CLI reports it; at the whole expression when a piece at either end is read
+ * through a name (no `span`).
+ */
+function composedAt(code: string, expression: string, output: string | null, span?: [from: string, to: string]) {
+  const suggestions = output === null ? [] : useEnv(output);
+  if (!span) return { messageId: 'composedKey', ...at(code, expression), suggestions };
+  const base = code.indexOf(expression);
+  const start = base + expression.indexOf(span[0]);
+  const end = base + expression.lastIndexOf(span[1]) + span[1].length;
+  const pos = (offset: number) => {
+    const before = code.slice(0, offset).split('\n');
+    return { line: before.length, column: before[before.length - 1].length + 1 };
+  };
+  const [from, to] = [pos(start), pos(end)];
+  return { messageId: 'composedKey', line: from.line, column: from.column, endLine: to.line, endColumn: to.column, suggestions };
 }
+/** The span of a key whose last piece ends with `body`. */
+const pieces = (body: string, first = 'mirra'): [string, string] => [first, body.slice(-8)];
 
 // ---- cases that hold for JavaScript under either parser ----
 
@@ -245,37 +262,37 @@ function jsInvalid(): Invalid[] {
   // ---- compositions: one report, at the outermost expression that holds the whole key ----
   {
     const code = `const key = 'mirra_script_' + '${SCRIPT_BODY}';`;
-    add(code, [{ messageId: 'composedKey', line: 1, column: 13, endLine: 1, endColumn: 32 + SCRIPT_BODY.length + 1, suggestions: useEnv(`const key = ${ENV};`) }]);
+    add(code, [{ messageId: 'composedKey', line: 1, column: 14, endLine: 1, endColumn: 32 + SCRIPT_BODY.length, suggestions: useEnv(`const key = ${ENV};`) }]);
   }
   // Over several lines: on the line where the expression starts.
   {
     const expression = `'mirra_script_' +\n  '${SCRIPT_BODY.slice(0, 30)}' +\n  '${SCRIPT_BODY.slice(30)}'`;
     const code = `const key =\n  ${expression};`;
-    add(code, [{ messageId: 'composedKey', line: 2, column: 3, endLine: 4, endColumn: 3 + SCRIPT_BODY.length - 30 + 2, suggestions: useEnv(`const key =\n  ${ENV};`) }]);
+    add(code, [{ messageId: 'composedKey', line: 2, column: 4, endLine: 4, endColumn: 3 + SCRIPT_BODY.length - 30 + 1, suggestions: useEnv(`const key =\n  ${ENV};`) }]);
   }
   // Text around the key stays: the expression becomes one template literal.
   {
     const expression = `'Authorization: Bearer ' + 'mirra_script_' + '${SCRIPT_BODY}' + '\\n'`;
     const code = `const header = ${expression};`;
-    add(code, [composedAt(code, expression, `const header = \`Authorization: Bearer \${${ENV}}\\n\`;`)]);
+    add(code, [composedAt(code, expression, `const header = \`Authorization: Bearer \${${ENV}}\\n\`;`, pieces(SCRIPT_BODY))]);
   }
   // Nested compositions: still one report, at the outermost.
   {
     const expression = `('mirra_' + '${UNTYPED_BODY.slice(0, 20)}') + ('${UNTYPED_BODY.slice(20)}' + '')`;
     const code = `send(${expression});`;
-    add(code, [composedAt(code, expression, `send(${ENV});`)]);
+    add(code, [composedAt(code, expression, `send(${ENV});`, pieces(UNTYPED_BODY))]);
   }
   // A piece known only at run time: reported, but no suggestion (it would drop that piece).
   {
     const expression = `'mirra_script_' + '${SCRIPT_BODY}' + suffix()`;
     const code = `const key = ${expression};`;
-    add(code, [composedAt(code, expression, null)]);
+    add(code, [composedAt(code, expression, null, pieces(SCRIPT_BODY))]);
   }
   // Template literals whose parts are constants.
   {
     const expression = `\`mirra_\${'script_'}${SCRIPT_BODY}\``;
     const code = `const key = ${expression};`;
-    add(code, [composedAt(code, expression, `const key = ${ENV};`)]);
+    add(code, [composedAt(code, expression, `const key = ${ENV};`, pieces(SCRIPT_BODY))]);
   }
   // `const` bindings in scope that feed a composition; uses of the result are not reported again.
   {
@@ -300,7 +317,7 @@ function jsInvalid(): Invalid[] {
   {
     const expression = `['mirra_', 'install_', '${INSTALL_BODY}'].join('')`;
     const code = `const key = ${expression};`;
-    add(code, [composedAt(code, expression, `const key = ${ENV};`)]);
+    add(code, [composedAt(code, expression, `const key = ${ENV};`, pieces(INSTALL_BODY))]);
   }
   {
     const code = `const SEP = '';\nconst PARTS = ['mirra_script_', '${SCRIPT_BODY.slice(0, 30)}', '${SCRIPT_BODY.slice(30)}'];\nconst key = PARTS.join(SEP);`;
@@ -309,19 +326,19 @@ function jsInvalid(): Invalid[] {
   {
     const expression = `['mirra', 'script', '${SCRIPT_BODY}'].join('_')`;
     const code = `const key = ${expression};`;
-    add(code, [composedAt(code, expression, `const key = ${ENV};`)]);
+    add(code, [composedAt(code, expression, `const key = ${ENV};`, pieces(SCRIPT_BODY))]);
   }
   // '…'.concat(…)
   {
     const expression = `'mirra_script_'.concat('${SCRIPT_BODY.slice(0, 30)}', '${SCRIPT_BODY.slice(30)}')`;
     const code = `const key = ${expression};`;
-    add(code, [composedAt(code, expression, `const key = ${ENV};`)]);
+    add(code, [composedAt(code, expression, `const key = ${ENV};`, pieces(SCRIPT_BODY))]);
   }
   // String.raw
   {
     const expression = `String.raw\`mirra_install_\${'${INSTALL_BODY}'}\``;
     const code = `const key = ${expression};`;
-    add(code, [composedAt(code, expression, `const key = ${ENV};`)]);
+    add(code, [composedAt(code, expression, `const key = ${ENV};`, pieces(INSTALL_BODY))]);
   }
   // String.raw keeps escapes as written: the key's `_` is written `\\x5f` and stays so.
   {
@@ -333,21 +350,23 @@ function jsInvalid(): Invalid[] {
   {
     const expression = `'mirra\\x5f' + 'script\\u005f' + '${SCRIPT_BODY}'`;
     const code = `const key = ${expression};`;
-    add(code, [composedAt(code, expression, `const key = ${ENV};`)]);
+    add(code, [composedAt(code, expression, `const key = ${ENV};`, pieces(SCRIPT_BODY))]);
   }
   // Base64 pieces put together.
   {
     const b64 = Buffer.from(SCRIPT).toString('base64');
     const expression = `'${b64.slice(0, 20)}' + '${b64.slice(20)}'`;
     const code = `const token = atob(${expression});`;
-    add(code, [composedAt(code, expression, null)]);
+    // From the base64 group that holds the key's first byte to the one that holds its last.
+    const { start, end } = detectKeys(b64)[0];
+    add(code, [composedAt(code, expression, null, [b64.slice(start, start + 8), b64.slice(end - 8, end)])]);
   }
   // A key used as a default value and in a class field.
   {
     const code = `class Client { key = '${SCRIPT}'; constructor(k = 'mirra_' + '${UNTYPED_BODY}') {} }`;
     add(code, [
       keyAt(code, SCRIPT, `class Client { key = ${ENV}; constructor(k = 'mirra_' + '${UNTYPED_BODY}') {} }`),
-      composedAt(code, `'mirra_' + '${UNTYPED_BODY}'`, `class Client { key = '${SCRIPT}'; constructor(k = ${ENV}) {} }`),
+      composedAt(code, `'mirra_' + '${UNTYPED_BODY}'`, `class Client { key = '${SCRIPT}'; constructor(k = ${ENV}) {} }`, pieces(UNTYPED_BODY)),
     ]);
   }
   return cases;
@@ -373,7 +392,7 @@ function jsxInvalid(): Invalid[] {
   }
   {
     const code = `const a = <Provider apiKey={'mirra_script_' + '${SCRIPT_BODY}'} />;`;
-    cases.push({ code, errors: [composedAt(code, `'mirra_script_' + '${SCRIPT_BODY}'`, `const a = <Provider apiKey={${ENV}} />;`)] });
+    cases.push({ code, errors: [composedAt(code, `'mirra_script_' + '${SCRIPT_BODY}'`, `const a = <Provider apiKey={${ENV}} />;`, pieces(SCRIPT_BODY))] });
   }
   return cases;
 }
@@ -393,7 +412,7 @@ function tsInvalid(): Invalid[] {
     const code = `enum Keys {\n  Prod = '${SCRIPT}',\n  '${INSTALL}' = 2,\n  Test = 'mirra_test_' + '${TEST.slice('mirra_test_'.length)}',\n}`;
     cases.push({
       code,
-      errors: [keyAt(code, SCRIPT, null), keyAt(code, INSTALL, null), composedAt(code, `'mirra_test_' + '${TEST.slice('mirra_test_'.length)}'`, null)],
+      errors: [keyAt(code, SCRIPT, null), keyAt(code, INSTALL, null), composedAt(code, `'mirra_test_' + '${TEST.slice('mirra_test_'.length)}'`, null, pieces(TEST))],
     });
   }
   // Literal types and template literal types.
@@ -410,7 +429,7 @@ function tsInvalid(): Invalid[] {
   {
     const expression = `('mirra_script_' as string) + ('${SCRIPT_BODY}' satisfies string)`;
     const code = `const key: string = ${expression};`;
-    cases.push({ code, errors: [composedAt(code, expression, `const key: string = ${ENV};`)] });
+    cases.push({ code, errors: [composedAt(code, expression, `const key: string = ${ENV};`, pieces(SCRIPT_BODY))] });
   }
   {
     const code = `const PREFIX = 'mirra_install_' as const;\nconst BODY = <string>'${INSTALL_BODY}';\nexport const key = PREFIX + BODY!;`;
