@@ -280,6 +280,23 @@ describe('history reads each blob once', () => {
     expect(calls.filter((c) => c === 'cat-file').length).toBeLessThanOrEqual(5);
   });
 
+  it('on a git without the object:type filter (before 2.32), every object is listed and only blobs are scanned', () => {
+    const repo = newRepo();
+    repo.write('a.txt', `k=${fakeKey('untyped', 70, 3)}\n`).commit('key');
+    repo.write('b/c.txt', 'clean\n').commit('clean');
+    const bin = tempDir('mirra-oldgit-');
+    dirs.push(bin);
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    fs.writeFileSync(
+      path.join(bin, 'git'),
+      `#!/bin/sh\ncase " $* " in *" --filter=object:type=blob "*) echo "fatal: invalid filter-spec 'object:type=blob'" >&2; exit 128;; esac\nexec '${realGit}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    const r = runJson(['history'], repo.dir, { PATH: `${bin}${path.delimiter}${process.env.PATH}`, ...GIT_ENV });
+    expect(r.status).toBe(1);
+    expect(r.findings.map((f) => [f.file, f.line])).toEqual([['a.txt', 1]]);
+  });
+
   it('a clean history diffs nothing: no commit is shown', () => {
     const repo = newRepo();
     for (let i = 0; i < 5; i++) repo.write('a.txt', `${i}\n`).commit(`c${i}`);
