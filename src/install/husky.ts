@@ -8,14 +8,16 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ScanFailure, UsageError } from '../errors.js';
+import { setUpWorktrees } from './worktrees.js';
+import { ALWAYS_HOOKS, hookBlock, type HookName, withHookBlock } from './hook-script.js';
 
-/** The hooks mirra-scan can write. pre-merge-commit runs instead of pre-commit for a merge without conflicts. */
-export type HookName = 'pre-commit' | 'pre-merge-commit' | 'commit-msg' | 'pre-push';
+export { hookBlock, withHookBlock, type HookName } from './hook-script.js';
+
 
 export interface InstallOptions {
   /** Where the user ran the command: the nearest package.json at or above it is the project. */
   cwd: string;
-  /** Hooks to write besides pre-commit and pre-merge-commit, which are always written. */
+  /** Hooks to write besides those every install writes (ALWAYS_HOOKS). */
   extraHooks?: Array<'commit-msg' | 'pre-push'>;
   /** Add husky with the package manager when it is missing (default true); false: say what to run. */
   installHusky?: boolean;
@@ -38,8 +40,6 @@ export interface InstallReport {
   notes: string[];
 }
 
-const MARK_BEGIN = (hook: HookName) => `# >>> mirra-scan ${hook} >>>`;
-const MARK_END = (hook: HookName) => `# <<< mirra-scan ${hook} <<<`;
 
 export function installHooks(options: InstallOptions): InstallReport {
   const runCommand = options.runCommand ?? defaultRunCommand;
@@ -67,7 +67,7 @@ export function installHooks(options: InstallOptions): InstallReport {
   if (husky && !husky.declared) {
     notes.push('husky is in node_modules but not in package.json: run `npm install --save-dev husky` so everyone who clones gets the hooks.');
   }
-  if (!fs.existsSync(path.join(packageDir, 'node_modules', '.bin', 'mirra-scan'))) {
+  if (!binAbove(packageDir, 'mirra-scan')) {
     notes.push(
       'node_modules/.bin/mirra-scan is missing: run `npm install --save-dev eslint-plugin-mirra` in ' +
         `${packageDir}; until then the hooks stop every commit (they fail closed).`,
@@ -77,12 +77,12 @@ export function installHooks(options: InstallOptions): InstallReport {
   const prepare = updatePrepareScript(packageDir, subdir);
 
   fs.mkdirSync(path.join(repoRoot, huskyDir), { recursive: true });
-  const wanted: HookName[] = ['pre-commit', 'pre-merge-commit', ...(options.extraHooks ?? [])];
+  const wanted: HookName[] = [...ALWAYS_HOOKS, ...(options.extraHooks ?? [])];
   const hooks: InstallReport['hooks'] = [];
   for (const hook of [...new Set(wanted)]) {
     const file = path.join(repoRoot, huskyDir, hook);
     const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
-    const { text, action } = withHookBlock(existing, hook, hookBlock(hook, subdir));
+    const { text, action } = withHookBlock(existing, hook, hookBlock(hook, subdir, huskyDir));
     if (action !== 'unchanged') fs.writeFileSync(file, text, { mode: 0o755 });
     if (existing !== null && action === 'appended' && /^\s*(exit|exec)\b/m.test(existing)) {
       notes.push(`${huskyDir}/${hook} has an \`exit\` or \`exec\` line before the mirra-scan block, which may never run: move the block above it.`);
@@ -99,64 +99,14 @@ export function installHooks(options: InstallOptions): InstallReport {
     if (result.status !== 0 || said) notes.push(`husky said: ${said || `exit ${result.status}`}`);
     active = hooksPath(repoRoot) === `${huskyDir}/_`;
     if (!active && !said) notes.push(`git's core.hooksPath does not point at ${huskyDir}/_; run \`npm run prepare\` in ${packageDir}.`);
+    if (active) {
+      const worktrees = setUpWorktrees(repoRoot, huskyDir);
+      for (const dir of worktrees.set) notes.push(`hooks set up in the linked worktree ${dir} too (new ones get them from the post-checkout hook).`);
+      notes.push(...worktrees.notes);
+      notes.push('not guarded by any hook: `GIT_DIR=… git commit` run from a subfolder (git then takes that folder for the worktree and finds no hooks there); pre-push from the worktree\'s top and CI still check those commits.');
+    }
   }
   return { repoRoot, packageDir, subdir, huskyDir, hooks, prepare, active, notes };
-}
-
-/** The lines mirra-scan puts in one hook. Git runs hooks from the repository root. */
-export function hookBlock(hook: HookName, subdir: string): string {
-  const what = { 'pre-commit': 'commit', 'pre-merge-commit': 'merge commit', 'commit-msg': 'commit', 'pre-push': 'push' }[hook];
-  const unchecked = `so this ${what} was not checked for Mirra API keys and is stopped`;
-  const command = {
-    'pre-commit': '"$bin" staged',
-    'pre-merge-commit': '"$bin" staged',
-    'commit-msg': '"$bin" commit-msg "$msg"',
-    'pre-push': '"$bin" pre-push "$@"',
-  }[hook];
-  const skip = hook === 'pre-push' ? 'git push --no-verify' : 'git commit --no-verify';
-  const lines = [
-    MARK_BEGIN(hook),
-    `# Written by \`mirra-scan install\` (running it again replaces this block): stops a ${what} that would add a Mirra API key.`,
-    '(',
-  ];
-  if (hook === 'commit-msg') lines.push('  msg=$1; case $msg in /*) ;; *) msg="$PWD/$msg" ;; esac');
-  if (subdir) {
-    lines.push(`  cd ${shQuote(subdir)} || { echo "mirra-scan: cannot enter ${shEcho(subdir)}, ${unchecked}." >&2; exit 2; }`);
-  }
-  lines.push(
-    '  bin=node_modules/.bin/mirra-scan',
-    '  if [ ! -x "$bin" ]; then',
-    `    echo "mirra-scan: $PWD/$bin is missing, ${unchecked}. Run \\\`npm install\\\` in $PWD (eslint-plugin-mirra is a devDependency), then try again." >&2`,
-    '    exit 2',
-    '  fi',
-    '  code=0',
-    `  ${command} || code=$?`,
-    '  case $code in',
-    '    0) ;;',
-    '    1) exit 1 ;;',
-    `    126|127) echo "mirra-scan: could not start mirra-scan (exit $code: is node on the PATH that git hooks see? husky reads ~/.config/husky/init.sh), ${unchecked}." >&2; exit 2 ;;`,
-    `    *) echo "mirra-scan: the scan itself failed (exit $code, reason above), ${unchecked} rather than let through unchecked. Fix the cause and try again; \\\`${skip}\\\` skips this check." >&2; exit 2 ;;`,
-    '  esac',
-    ')',
-    MARK_END(hook),
-  );
-  return lines.join('\n') + '\n';
-}
-
-/** Puts `block` into a hook's text: replaces an earlier mirra-scan block, else appends to what is there. */
-export function withHookBlock(existing: string | null, hook: HookName, block: string): { text: string; action: InstallReport['hooks'][number]['action'] } {
-  if (existing === null || existing.trim() === '') return { text: block, action: 'created' };
-  const begin = existing.indexOf(MARK_BEGIN(hook));
-  const endMark = MARK_END(hook);
-  const end = begin >= 0 ? existing.indexOf(endMark, begin) : -1;
-  if (begin >= 0 && end >= 0) {
-    let after = end + endMark.length;
-    if (existing[after] === '\n') after++;
-    const text = existing.slice(0, begin) + block + existing.slice(after);
-    return { text, action: text === existing ? 'unchanged' : 'updated' };
-  }
-  const sep = existing.endsWith('\n') ? '\n' : '\n\n';
-  return { text: existing + sep + block, action: 'appended' };
 }
 
 /** The `prepare` script husky 9 documents: `husky` at the root, `cd .. && husky sub/.husky` in a subfolder. */
@@ -220,6 +170,15 @@ function hooksPath(repoRoot: string): string {
   return r.status === 0 ? r.stdout.trim() : '';
 }
 
+/** `node_modules/.bin/<name>` in `dir` or a folder above it, as the hooks look for it (workspaces hoist bins). */
+export function binAbove(dir: string, name: string): string | null {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const bin = path.join(d, 'node_modules', '.bin', name);
+    if (fs.existsSync(bin)) return bin;
+    if (path.dirname(d) === d) return null;
+  }
+}
+
 /** The nearest folder at or above `cwd`, inside the repository, that has a package.json. */
 function findPackageDir(cwd: string, repoRoot: string): string {
   let dir = fs.realpathSync(cwd);
@@ -271,13 +230,4 @@ function defaultRunCommand(command: string, args: string[], cwd: string): { stat
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
-}
-
-function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Text safe inside a double-quoted echo. */
-function shEcho(s: string): string {
-  return s.replace(/[\\"$`]/g, '\\$&');
 }

@@ -202,7 +202,7 @@ describe('pre-commit: a commit that adds a key does not happen', () => {
     repo.add();
     const ok = repo.commitWithHooks('10k files');
     expect(ok.status, ok.stderr).toBe(0);
-    expect(repo.filesIn()).toHaveLength(10_000 + 4); // + .gitignore, package.json, 2 hooks
+    expect(repo.filesIn()).toHaveLength(10_000 + 7); // + .gitignore, package.json, 5 hooks
   }, 240_000);
 });
 

@@ -22,7 +22,8 @@ describe('hookBlock', () => {
   test('runs the local bin (never npx), from the package folder, and fails closed', () => {
     const b = hookBlock('commit-msg', "my app/web");
     expect(b).toContain("cd 'my app/web'");
-    expect(b).toContain('bin=node_modules/.bin/mirra-scan');
+    expect(b).toContain('"$d/node_modules/.bin/mirra-scan"');
+    expect(b).toContain('find_bin "$main"/\'my app/web\'');
     expect(b).not.toContain('npx');
     expect(b).toContain('msg="$PWD/$msg"');
     expect(b).toContain('"$bin" commit-msg "$msg" || code=$?');
@@ -60,7 +61,7 @@ describe('installHooks: adding husky when it is missing', () => {
       expect(calls[0]).toBe('pnpm add --save-dev husky @ app');
       expect(calls[1]).toMatch(/husky\/bin\.js app\/\.husky @ \.$/);
       expect(report.active).toBe(true);
-      expect(report.hooks.map((h) => `${h.file} ${h.action}`)).toEqual(['app/.husky/pre-commit created', 'app/.husky/pre-merge-commit created']);
+      expect(report.hooks.map((h) => `${h.file} ${h.action}`)).toEqual(['pre-commit', 'pre-merge-commit', 'prepare-commit-msg', 'pre-applypatch', 'post-checkout'].map((h) => `app/.husky/${h} created`));
 
       // A failing package manager is an error, not a silent half-install.
       fs.rmSync(repo.path('app/node_modules/husky'));
