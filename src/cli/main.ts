@@ -2,6 +2,8 @@
 // mirra-scan: wires the command line to the parts. Every failure ends in a one-line reason and
 // exit code 2, never a stack trace (set MIRRA_SCAN_DEBUG=1 to see one).
 
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { maskKeyShaped } from '../detector/redact.js';
 import { ScanFailure, UsageError } from '../errors.js';
@@ -60,6 +62,18 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 };
 
 const asked = process.argv.slice(2).find((a) => !a.startsWith('-'));
+
+// `mirra-scan install` runs the installed hook once to see that git would reach this bin: it names
+// an empty file of its own in MIRRA_SCAN_HOOK_CHECK; a hook command writes its name there and ends.
+// Only an empty file in a folder install made counts; anything else is ignored and the hook scans.
+const hookCheck = process.env.MIRRA_SCAN_HOOK_CHECK;
+if (hookCheck && (asked === 'staged' || asked === 'commit-msg' || asked === 'pre-push') && /^mirra-hook-check-/.test(path.basename(path.dirname(hookCheck)))) {
+  const stat = fs.statSync(hookCheck, { throwIfNoEntry: false });
+  if (stat?.isFile() && stat.size === 0) {
+    fs.writeFileSync(hookCheck, asked);
+    process.exit(0);
+  }
+}
 const wanted = asked !== undefined && asked !== 'scan' && Object.hasOwn(COMMANDS, asked) ? [asked] : Object.keys(COMMANDS);
 for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]()))) register(program, run);
 

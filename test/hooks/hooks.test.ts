@@ -348,7 +348,7 @@ describe('mirra-scan install', () => {
     made.push(repo);
     repo.write('package.json', JSON.stringify({ name: 'x', version: '1.0.0', scripts: { prepare: 'npm run build' } }, null, 4) + '\n');
     const r = repo.mirraScan(['install', '--no-install']);
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.status, r.stderr).toBe(2); // not active is not success
     expect(r.stdout).toContain('husky is not installed: run `npm install --save-dev husky`');
     expect(r.stdout).toContain('hooks written but not active');
     expect(fs.existsSync(repo.path('.husky/pre-commit'))).toBe(true);

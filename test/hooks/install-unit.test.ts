@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { hookBlock, installHooks, prepareCommand, withHookBlock } from '../../src/install/husky.js';
+import { hookBlock, prepareCommand, withHookBlock } from '../../src/install/husky.js';
+import { installHooks } from '../../src/install/index.js';
 import { linkMirraScanInto, PROJECT_ROOT, runProgram, TempRepo, writeUserPackageJson } from '../support/git-repo.js';
 
 describe('withHookBlock', () => {
@@ -61,7 +62,7 @@ describe('installHooks: adding husky when it is missing', () => {
       expect(calls[0]).toBe('pnpm add --save-dev husky @ app');
       expect(calls[1]).toMatch(/husky\/bin\.js app\/\.husky @ \.$/);
       expect(report.active).toBe(true);
-      expect(report.hooks.map((h) => `${h.file} ${h.action}`)).toEqual(['pre-commit', 'pre-merge-commit', 'prepare-commit-msg', 'pre-applypatch', 'post-checkout'].map((h) => `app/.husky/${h} created`));
+      expect(report.files.filter((f) => f.file.startsWith('app/.husky/')).map((h) => `${h.file} ${h.action}`)).toEqual(['pre-commit', 'pre-merge-commit', 'prepare-commit-msg', 'pre-applypatch', 'post-checkout'].map((h) => `app/.husky/${h} created`));
 
       // A failing package manager is an error, not a silent half-install.
       fs.rmSync(repo.path('app/node_modules/husky'));

@@ -1,23 +1,30 @@
-// `mirra-scan install`: husky 9 hooks that stop commits (and, with flags, messages and pushes)
-// carrying a Mirra API key. Exit 0 when done, 2 (a thrown error) when it cannot be done.
+// `mirra-scan install`: hooks that stop commits (and, with flags, messages and pushes) carrying a
+// Mirra API key, through the hook manager the repository uses. It lists what it changed and what to
+// commit, then runs the installed hook as git will: exit 0 when it reached mirra-scan, 2 when the
+// hooks are not active (with the reason) or install could not be done. `--server` instead installs
+// the server-side pre-receive hook.
 
 import { Command } from 'commander';
-import { installHooks } from '../../install/husky.js';
+import { installHooks } from '../../install/index.js';
+import { HOOKS_MANAGERS } from '../../install/managers.js';
 import { installServerHook } from '../../install/server.js';
+import { EXIT_CANNOT_SCAN } from '../exit-codes.js';
 
 interface InstallCommandOptions {
   prePush: boolean;
   commitMsg: boolean;
   install: boolean;
+  hooksManager?: string;
   server?: string;
 }
 
 export function registerInstallCommand(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
   program
     .command('install')
-    .description('set up husky 9 hooks in this repository: pre-commit (and pre-merge-commit) run `mirra-scan staged`')
-    .option('--pre-push', 'also write a pre-push hook: scan the commits a push is about to send', false)
-    .option('--commit-msg', 'also write a commit-msg hook: scan the commit message', false)
+    .description('set up git hooks that run `mirra-scan staged` before each commit (husky 9, or the hook manager the repository already uses)')
+    .option('--pre-push', 'also scan the commits a push is about to send', false)
+    .option('--commit-msg', 'also scan the commit message', false)
+    .option('--hooks-manager <name>', `install through this hook manager: ${HOOKS_MANAGERS.join(', ')} (default: the one in place, else husky)`)
     .option('--no-install', 'do not add husky with the package manager when it is missing; say what to run instead')
     .option('--server <repo>', 'instead: install the server-side pre-receive hook into this (bare) repository')
     .action((options: InstallCommandOptions) =>
@@ -26,14 +33,15 @@ export function registerInstallCommand(program: Command, run: (action: () => Pro
         const extraHooks: Array<'commit-msg' | 'pre-push'> = [];
         if (options.commitMsg) extraHooks.push('commit-msg');
         if (options.prePush) extraHooks.push('pre-push');
-        const report = installHooks({ cwd: process.cwd(), extraHooks, installHusky: options.install });
-        const out: string[] = [];
-        for (const h of report.hooks) out.push(`${h.action.padEnd(9)} ${h.file}`);
-        out.push(`prepare   "${report.prepare.script}" (${report.prepare.action}) in ${report.subdir ? `${report.subdir}/` : ''}package.json`);
-        out.push(report.active ? `✔ hooks active (core.hooksPath = ${report.huskyDir}/_); commit ${report.huskyDir} so your team gets them` : '✖ hooks written but not active yet (see below)');
+        const report = installHooks({ cwd: process.cwd(), extraHooks, installHusky: options.install, hooksManager: options.hooksManager });
+        const out: string[] = [`hooks manager: ${report.manager}`];
+        for (const f of report.files) out.push(`${f.action.padEnd(9)} ${f.file}${f.detail ? ` (${f.detail})` : ''}`);
+        for (const c of report.changes) out.push(`changed   ${c}`);
+        if (report.toCommit.length) out.push(`commit these so your team gets the hooks: ${report.toCommit.join(' ')}`);
+        out.push(report.active ? `✔ hooks active: ${report.reason}` : `✖ hooks written but not active: ${report.reason}`);
         for (const note of report.notes) out.push(`  note: ${note}`);
         process.stdout.write(out.join('\n') + '\n');
-        return 0;
+        return report.active ? 0 : EXIT_CANNOT_SCAN;
       }),
     );
 }
