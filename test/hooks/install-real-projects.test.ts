@@ -23,6 +23,7 @@ const env = {
   YARN_REGISTRY: 'https://registry.npmjs.org',
   YARN_ENABLE_TELEMETRY: '0',
   YARN_ENABLE_GLOBAL_CACHE: '0',
+  YARN_ENABLE_IMMUTABLE_INSTALLS: 'false', // yarn 4 turns it on under CI=true; these projects are new
   npm_config_audit: 'false',
   npm_config_fund: 'false',
   npm_config_update_notifier: 'false',
@@ -138,7 +139,7 @@ describeWithTool('pnpm', has('pnpm'), 'pnpm workspaces', () => {
 describeWithTool('yarn 4', fs.existsSync(YARN4) && has('yarn'), 'yarn 4 Plug\'n\'Play', () => {
   test('detected before anything is changed: exit 2 with the fix (nodeLinker: node-modules)', () => {
     const r = repo({
-      'package.json': pkg({ name: 'app', packageManager: 'yarn@4.9.1' }),
+      'package.json': pkg({ name: 'app', packageManager: 'yarn@4.18.1' }),
       '.yarnrc.yml': `yarnPath: ${YARN4}\n`,
     });
     must(sh(r, 'yarn', ['install']), 'yarn install');

@@ -152,7 +152,9 @@ async function checkAgainstClone(cwd: string, w: Wanted): Promise<CiRange> {
     throw lacks(`the push's previous commit ${short(w.base)}`);
   } else {
     // A new branch, or a force push whose old tip this clone never had: what no other branch has.
-    revisions = [head, '--not', ...(w.branch ? [`--exclude=*/${w.branch}`] : []), '--remotes'];
+    // The pushed branch's own remote-tracking ref is the push itself, and so is `origin/HEAD` in a plain
+    // clone (it points at the default branch): neither may count as "already on a remote".
+    revisions = [head, '--not', ...(w.branch ? [`--exclude=*/${w.branch}`] : []), '--exclude=*/HEAD', '--remotes'];
     if (w.base) description += ` (its previous commit ${short(w.base)} is gone, as after a force push: scanning the commits no other remote branch has)`;
     else description += ' (scanning the commits no other remote branch has)';
   }
