@@ -7,13 +7,14 @@ import path from 'node:path';
 import type { Rule } from 'eslint';
 import ignore from 'ignore';
 import type { TSESTree } from '@typescript-eslint/types';
-import { detectKeys, hasInlineAllow, hasKeyTrace, hasSplitStemTrace, keySha256, MIN_KEY_LENGTH, redactKey, type KeyMatch } from '../src/detector/index.js';
+import { detectKeys, hasInlineAllow, hasKeyTrace, hasSplitStemTrace, keySha256, maskSecrets, MIN_KEY_LENGTH, redactKey, type KeyMatch } from '../src/detector/index.js';
 import type { Encoding, KeyType } from '../src/finding.js';
 import { buildHint } from '../src/hints/index.js';
 import { loadConfigSync, type MirraScanConfig } from '../src/config/index.js';
 import { findRoot } from '../src/sources/git/repo-root.js';
 import { enclosingComposition, isComposition, isStringRawTag, isWrapper, StringComposer, unwrap, type Composed, type ScopeLike } from './util/compose.js';
 import { createRule } from './util/create-rule.js';
+import { checkOptions, OPTIONS_SCHEMA, type RuleOptions } from './util/options.js';
 import {
   cook,
   normalizeLineBreaks,
@@ -28,14 +29,7 @@ type Node = TSESTree.Node;
 
 export const RULE_NAME = 'no-hardcoded-api-key';
 
-export interface RuleOptions {
-  /** The environment variable the suggestion reads the key from. */
-  envVar?: string;
-  /** Report `mirra_test_` keys too. */
-  reportTestKeys?: boolean;
-  /** `keySha256` values of keys that may stay in the code (e.g. a revoked key kept in a test). */
-  allowedKeySha256?: string[];
-}
+export type { RuleOptions } from './util/options.js';
 
 /** A word that may be an identifier in JS or TS source. */
 const IDENTIFIER = /[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*/gu;
@@ -46,7 +40,7 @@ function mayBeString(init: Node): boolean {
   return (n.type === 'Literal' && typeof n.value === 'string') || n.type === 'TemplateLiteral' || n.type === 'Identifier' || n.type === 'ArrayExpression' || isComposition(n);
 }
 
-export type MessageId = 'hardcodedKey' | 'composedKey' | 'useEnvVar' | 'badConfig';
+export type MessageId = 'hardcodedKey' | 'composedKey' | 'useEnvVar' | 'badConfig' | 'badOptions';
 
 // No default envVar here: without the option, the shared config's `envVar` (itself MIRRA_API_KEY by default) applies.
 const DEFAULT_OPTIONS: RuleOptions = { reportTestKeys: true, allowedKeySha256: [] };
@@ -143,21 +137,16 @@ export default createRule<[RuleOptions], MessageId>({
       composedKey: 'Mirra {{keyKind}} {{redacted}}, assembled from string pieces in this expression. {{hint}}',
       useEnvVar: 'Read the key from process.env.{{envVar}} instead.',
       badConfig: 'The mirra-scan config could not be read: {{reason}}',
+      badOptions: 'Bad options for mirra/no-hardcoded-api-key: {{problem}}',
     },
-    schema: [
-      {
-        type: 'object',
-        properties: {
-          envVar: { type: 'string', pattern: '^(?!mirra_)[A-Za-z_][A-Za-z0-9_]*$' },
-          reportTestKeys: { type: 'boolean' },
-          allowedKeySha256: { type: 'array', items: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' }, uniqueItems: true },
-        },
-        additionalProperties: false,
-      },
-    ],
+    // Checked in create(): ESLint's schema errors print the refused value, which may be a key.
+    schema: OPTIONS_SCHEMA as unknown as NonNullable<Rule.RuleModule['meta']>['schema'],
   },
   defaultOptions: [DEFAULT_OPTIONS],
-  create(context, [options]) {
+  create(context) {
+    const checked = checkOptions(context.options);
+    for (const problem of checked.problems) context.report({ loc: { line: 1, column: 0 }, messageId: 'badOptions', data: { problem } });
+    const options: RuleOptions = { ...DEFAULT_OPTIONS, ...checked.options };
     const sourceCode = context.sourceCode;
     const source = sourceCode.text;
     // The one look at the whole file: without a trace of a key (its stem, plain or encoded, or a stem
@@ -169,7 +158,7 @@ export default createRule<[RuleOptions], MessageId>({
     try {
       config = loadConfigSync(path.dirname(context.physicalFilename ?? context.filename));
     } catch (e) {
-      context.report({ loc: { line: 1, column: 0 }, messageId: 'badConfig', data: { reason: e instanceof Error ? e.message : String(e) } });
+      context.report({ loc: { line: 1, column: 0 }, messageId: 'badConfig', data: { reason: maskSecrets(e instanceof Error ? e.message : String(e)) } });
       return {};
     }
     if (isIgnoredByConfig(config, context.physicalFilename ?? context.filename)) return {};

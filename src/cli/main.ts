@@ -1,20 +1,24 @@
 #!/usr/bin/env node
 // mirra-scan: wires the command line to the parts. Every failure ends in a one-line reason and
-// exit code 2, never a stack trace (set MIRRA_SCAN_DEBUG=1 to see one).
+// exit code 2, never a stack trace. Everything written goes through the one masking (./output.ts).
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { maskKeyShaped } from '../detector/redact.js';
 import { ScanFailure, UsageError } from '../errors.js';
 import { TOOL } from '../version.js';
 import { assertSafeApiUrl } from '../verify/url.js';
 import { prepareReportFile } from './report-file.js';
 import { EXIT_CANNOT_SCAN } from './exit-codes.js';
+import { guardOutput } from './output.js';
+import { printable } from '../report/text.js';
+
+guardOutput();
 
 function fail(message: string): never {
-  // A key can reach a message through what the user typed (a path, a revision, a URL): mask it.
-  process.stderr.write(`mirra-scan: ${maskKeyShaped(message)}\n`);
+  // A key can reach a message through what the user typed (a path, a revision, a URL): the guarded
+  // stream masks it.
+  process.stderr.write(`mirra-scan: ${printable(message)}\n`);
   process.exit(EXIT_CANNOT_SCAN);
 }
 
@@ -23,11 +27,14 @@ async function run(action: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await action();
   } catch (e) {
-    if (process.env.MIRRA_SCAN_DEBUG) console.error(e);
     if (e instanceof UsageError || e instanceof ScanFailure) fail(e.message);
     fail(`unexpected error: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
+
+// Nothing escapes as a stack trace: an error thrown outside a command's action ends like any other.
+process.on('uncaughtException', (e) => fail(`unexpected error: ${e instanceof Error ? e.message : String(e)}`));
+process.on('unhandledRejection', (e) => fail(`unexpected error: ${e instanceof Error ? e.message : String(e)}`));
 
 // A reader that stops early (`mirra-scan … | head`) is not an error of ours: end quietly, keeping the exit code.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -40,7 +47,7 @@ const program = new Command('mirra-scan')
   .version(TOOL.version, '-V, --version')
   .showSuggestionAfterError(true)
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
 
 type RunAction = (action: () => Promise<number>) => Promise<void>;
 type Register = (program: Command, run: RunAction) => void;

@@ -5,12 +5,13 @@
 
 import { applyBaseline } from '../baseline/index.js';
 import { applyAllowedKeys, type MirraScanConfig } from '../config/index.js';
-import { redactKeysIn } from '../detector/index.js';
+import { maskSecrets } from '../detector/index.js';
 import type { ScanResult } from '../finding.js';
 import { buildHint } from '../hints/index.js';
 import { writeReport } from '../report/index.js';
 import type { CommonOptions } from './common-options.js';
 import { exitCodeFor } from './exit-codes.js';
+import { revealedStdout } from './output.js';
 import { verifyOptionsFor } from './verify-options.js';
 
 /**
@@ -18,7 +19,7 @@ import { verifyOptionsFor } from './verify-options.js';
  * how the text format is printed when the command has its own (a server hook's `remote:` lines).
  */
 export async function finishRun(result: ScanResult, options: CommonOptions, config: MirraScanConfig, writeText?: (result: ScanResult) => void): Promise<number> {
-  if (!options.reveal) redactKeysInPaths(result);
+  if (!options.reveal) maskSecretsInNames(result);
   applyAllowedKeys(result, config);
   applyBaseline(result, options.baseline);
   if (options.verify) {
@@ -28,7 +29,7 @@ export async function finishRun(result: ScanResult, options: CommonOptions, conf
   }
   addHints(result, config.envVar);
   if (writeText && options.format === 'text' && !options.output) writeText(result);
-  else writeReport(result, options.format, { output: options.output, reveal: options.reveal });
+  else writeReport(result, options.format, { output: options.output, reveal: options.reveal, stdout: options.reveal ? revealedStdout : undefined });
   if (options.sarifOutput) writeReport(result, 'sarif', { output: options.sarifOutput, reveal: options.reveal });
   return exitCodeFor(result);
 }
@@ -38,11 +39,18 @@ function addHints(result: ScanResult, envVar: string): void {
 }
 
 /**
- * A key in a file's name (`mirra_<key>.json`) would be printed in full with the path, in every
- * format: such a path is shown with the key redacted, like the key itself (`--reveal` shows it).
+ * A key in a file's name (`mirra_<key>.json`, `cfg_mirra_script_<hex>/`) or in the name of who made a
+ * commit would be printed in full, in every format and in baselines: such text is masked like the key
+ * itself (`--reveal` shows it).
  */
-export function redactKeysInPaths(result: Pick<ScanResult, 'findings' | 'errors' | 'unlisted'>): void {
-  for (const f of result.findings) f.file = redactKeysIn(f.file);
-  for (const e of result.errors) e.file = redactKeysIn(e.file);
-  for (const u of result.unlisted ?? []) u.file = redactKeysIn(u.file);
+export function maskSecretsInNames(result: Pick<ScanResult, 'findings' | 'errors' | 'unlisted'>): void {
+  for (const f of result.findings) {
+    f.file = maskSecrets(f.file);
+    if (f.author !== undefined) f.author = maskSecrets(f.author);
+  }
+  for (const e of result.errors) {
+    e.file = maskSecrets(e.file);
+    e.message = maskSecrets(e.message);
+  }
+  for (const u of result.unlisted ?? []) u.file = maskSecrets(u.file);
 }

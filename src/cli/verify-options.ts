@@ -11,7 +11,8 @@ export function verifyOptionsFor(
   env: NodeJS.ProcessEnv = process.env,
 ): VerifyOptions {
   const apiUrl = flags.apiUrl ?? (env.MIRRA_API_URL || config.verify.apiUrl || DEFAULT_API_URL);
-  assertSafeApiUrl(apiUrl);
+  // Blame the setting the URL came from (the config file's was checked when it was read).
+  assertSafeApiUrl(apiUrl, flags.apiUrl !== undefined ? '--api-url' : env.MIRRA_API_URL ? 'MIRRA_API_URL' : 'the config\'s verify.apiUrl');
   return {
     apiUrl,
     timeoutMs: config.verify.timeoutMs,

@@ -63,9 +63,9 @@ export function validateConfig(raw: unknown, file: string, prefix = ''): Fields 
     if (v.apiUrl !== undefined) {
       if (typeof v.apiUrl !== 'string') fail('verify.apiUrl', `must be a URL, not ${describe(v.apiUrl)}`);
       try {
-        assertSafeApiUrl(v.apiUrl as string);
+        assertSafeApiUrl(v.apiUrl as string, 'it');
       } catch (e) {
-        fail('verify.apiUrl', (e as Error).message.replace(/^--api-url /, ''));
+        fail('verify.apiUrl', (e as Error).message.replace(/^it /, ''));
       }
       verify.apiUrl = v.apiUrl as string;
     }

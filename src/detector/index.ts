@@ -5,12 +5,12 @@ import type { Encoding, KeyType, Snippet } from '../finding.js';
 import { detectKeys, hasKeyTrace, keyTraceOffsets, type DetectOptions, type KeyMatch, type Rejection } from './detect.js';
 import { MAX_ENCODED_KEY_LENGTH } from './key-format.js';
 import { LineLocator, NewlineCounter } from './locate.js';
-import { keySha256, redactKey } from './redact.js';
+import { keySha256, maskKeyShaped, redactKey } from './redact.js';
 import { DETECTOR_WORK } from './work.js';
 
 export { detectKeys, forEachTraceCandidate, hasKeyTrace, hasSplitStemTrace, type KeyMatch, type Rejection } from './detect.js';
 export { KEY_FILTERS, type KeyFilter } from './filters.js';
-export { keySha256, redactKey } from './redact.js';
+export { keySha256, maskKeyShaped, redactKey } from './redact.js';
 export { MAX_KEY_LENGTH, MIN_KEY_LENGTH, MAX_ENCODED_KEY_LENGTH } from './key-format.js';
 export { NewlineCounter } from './locate.js';
 export { DETECTOR_WORK, resetDetectorWork } from './work.js';
@@ -302,4 +302,13 @@ export function redactKeysIn(text: string): string {
     at = m.end;
   }
   return out + text.slice(at);
+}
+
+/**
+ * The one masking for everything mirra-scan shows or writes without `--reveal` (reports, messages,
+ * warnings, paths, names from commits, baselines): keys the detector finds, encoded ones too, then
+ * anything key-shaped it would not report (glued into a word, cut short).
+ */
+export function maskSecrets(text: string): string {
+  return maskKeyShaped(redactKeysIn(text));
 }

@@ -16,11 +16,18 @@ export function keySha256(key: string): string {
 }
 
 /**
- * Masks everything that could be a key in free text (an error message, a path someone typed): wider
- * than the detector on purpose, since a message that shows too little costs nothing.
+ * Masks everything that could be a key in free text (an error message, a path someone typed, a
+ * name in a commit): wider than the detector on purpose, since text that shows too little costs
+ * nothing. `mirra_` in any case, an optional typed prefix, then a body of more than 8 word
+ * characters with a digit in it: a key glued into a word (`cfg_mirra_script_<hex>`) or cut short is
+ * masked, while names such as `mirra_client` or `MIRRA_API_KEY_STAGING` (no digit) and an already
+ * redacted key (4 characters, then `…`) stay as they are, so masking twice changes nothing.
  */
-const KEY_SHAPED = /mirra_[0-9A-Za-z_]{6,}/g;
+const KEY_SHAPED = /(mirra_(?:script_|install_|test_)?)([0-9A-Za-z_]+)/gi;
 
 export function maskKeyShaped(text: string): string {
-  return text.replace(KEY_SHAPED, (k) => redactKey(k));
+  if (!/mirra_/i.test(text)) return text;
+  return text.replace(KEY_SHAPED, (whole: string, prefix: string, body: string) =>
+    body.length > 8 && /[0-9]/.test(body) ? `${prefix}${body.slice(0, 4)}…${body.slice(-4)}` : whole,
+  );
 }

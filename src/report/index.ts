@@ -1,6 +1,7 @@
 // The reporters, one file per format; this picks one and writes where the user asked.
 
 import fs from 'node:fs';
+import { maskSecrets } from '../detector/index.js';
 import type { ScanResult } from '../finding.js';
 import { renderGithub } from './github.js';
 import { renderJson } from './json.js';
@@ -32,12 +33,34 @@ export function render(result: ScanResult, format: ReportFormat, options: Report
   return renderer(result, options);
 }
 
-/** Writes the report to `output` (a file) or stdout; colour only for a terminal without NO_COLOR. */
-export function writeReport(result: ScanResult, format: ReportFormat, options: ReportOptions & { output?: string }): void {
+/**
+ * Writes the report to `output` (a file) or `stdout` (default: the process's); colour only for a
+ * terminal without NO_COLOR. Without `reveal` the text goes through the one masking (a key in a name
+ * from a commit, say, is masked in every format); a file that shows full keys is written 0600.
+ */
+export function writeReport(
+  result: ScanResult,
+  format: ReportFormat,
+  options: ReportOptions & { output?: string; stdout?: { write(text: string): unknown } },
+): void {
+  const shown = (text: string) => (options.reveal ? text : maskSecrets(text));
   if (options.output) {
-    fs.writeFileSync(options.output, render(result, format, { ...options, color: false }));
+    const text = shown(render(result, format, { ...options, color: false }));
+    if (options.reveal) writePrivateFile(options.output, text);
+    else fs.writeFileSync(options.output, text);
     return;
   }
   const color = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
-  process.stdout.write(render(result, format, { ...options, color }));
+  (options.stdout ?? process.stdout).write(shown(render(result, format, { ...options, color })));
+}
+
+/** Writes `text` readable by its owner only (0600), a file that existed before included (not a device such as /dev/stdout). */
+export function writePrivateFile(file: string, text: string): void {
+  const fd = fs.openSync(file, 'w', 0o600);
+  try {
+    if (fs.fstatSync(fd).isFile()) fs.fchmodSync(fd, 0o600);
+    fs.writeFileSync(fd, text);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -12,11 +12,17 @@ const STATUS_WORD: Record<string, string> = {
 
 /**
  * Text from the scanned tree (file names, and hints that quote them) with control characters shown
- * as escapes, so that a name holding a terminal escape sequence or a carriage return cannot restyle
- * or overwrite what the reader sees. Newlines and tabs stay as they are.
+ * as escapes, so that a name holding a terminal escape sequence, a carriage return or a newline cannot
+ * restyle what the reader sees or fake a line of its own (`✔ no Mirra keys found`). Line and
+ * paragraph separators and bidirectional controls are escaped too. Tabs stay as they are.
  */
 export function printable(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => (c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === '\r') return '\\r';
+    if (c === '\n') return '\\n';
+    const code = c.charCodeAt(0);
+    return code > 0xff ? `\\u${code.toString(16)}` : `\\x${code.toString(16).padStart(2, '0')}`;
+  });
 }
 
 function where(f: Finding): string {

@@ -3,7 +3,7 @@
 // are kept: `unknown` means "ask again next time".
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Verification } from '../finding.js';
@@ -42,6 +42,34 @@ export function defaultCacheDir(
   if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'mirra-scan');
   if (platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'mirra-scan', 'Cache');
   return path.join(home, '.cache', 'mirra-scan');
+}
+
+/**
+ * Why the cache in `dir` must not be trusted, or `undefined` when it can be. A folder or file that
+ * another user owns, or that group or others may write, could hold a planted `invalid` that turns a
+ * live key into "already dead, nothing to revoke"; the cache file must be a plain file, not a link.
+ * A folder that does not exist yet is fine: it is created 0700. (Not checked on Windows.)
+ */
+export async function untrustedCacheReason(dir: string): Promise<string | undefined> {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  const file = path.join(dir, CACHE_FILE_NAME);
+  for (const [what, where, read] of [
+    ['folder', dir, stat],
+    ['file', file, lstat],
+  ] as const) {
+    let info;
+    try {
+      info = await read(where);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      return `the verify cache ${what} ${where} cannot be checked (${(e as NodeJS.ErrnoException).code ?? 'error'})`;
+    }
+    if (what === 'folder' ? !info.isDirectory() : !info.isFile()) return `the verify cache ${what} ${where} is not a plain ${what}`;
+    if (info.uid !== uid) return `the verify cache ${what} ${where} belongs to another user (uid ${info.uid})`;
+    if (info.mode & 0o022) return `the verify cache ${what} ${where} can be written by ${info.mode & 0o002 ? 'anyone' : 'its group'} (mode ${(info.mode & 0o777).toString(8)})`;
+  }
+  return undefined;
 }
 
 export class VerificationCache {

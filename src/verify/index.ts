@@ -7,7 +7,7 @@ import { keySha256 } from '../detector/redact.js';
 import { UsageError } from '../errors.js';
 import { secretOf, type Finding, type Verification } from '../finding.js';
 import { buildHint } from '../hints/index.js';
-import { DEFAULT_CACHE_TTL_MS, VerificationCache, defaultCacheDir } from './cache.js';
+import { DEFAULT_CACHE_TTL_MS, VerificationCache, defaultCacheDir, untrustedCacheReason } from './cache.js';
 import { DEFAULT_RETRY_BUDGET_MS, DEFAULT_TIMEOUT_MS, checkKey } from './client.js';
 import { assertSafeApiUrl } from './url.js';
 
@@ -35,6 +35,8 @@ export interface VerifyOptions {
   retryBudgetMs?: number;
   /** The fetch to use (default Node's global fetch); for tests. */
   fetch?: typeof fetch;
+  /** Where warnings go (a cache that cannot be trusted); default: a line on stderr. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function verifyKeys(keys: Iterable<string>, options: VerifyOptions)
   const results = new Map<string, Verification>();
   if (distinct.size === 0) return results;
 
-  const cache = options.cache === false ? undefined : await VerificationCache.open(options.cacheDir ?? defaultCacheDir(), cacheTtlMs);
+  const cache = options.cache === false ? undefined : await openTrustedCache(options.cacheDir ?? defaultCacheDir(), cacheTtlMs, options.warn ?? warnOnStderr);
   const limit = pLimit(concurrency);
   await Promise.all(
     [...distinct].map(([sha, key]) => {
@@ -100,6 +102,18 @@ export async function verifyFindings(findings: Finding[], options: VerifyOptions
     finding.verification = { ...verification };
     if (!finding.hint || finding.hint === defaultHint) finding.hint = buildHint(finding);
   }
+}
+
+/** The cache in `dir`, or none (with a warning) when someone else could have written it. */
+async function openTrustedCache(dir: string, ttlMs: number, warn: (message: string) => void): Promise<VerificationCache | undefined> {
+  const untrusted = await untrustedCacheReason(dir);
+  if (untrusted === undefined) return VerificationCache.open(dir, ttlMs);
+  warn(`${untrusted}: it is ignored (neither read nor written); remove it, or fix its owner and mode (0700 folder, 0600 file)`);
+  return undefined;
+}
+
+function warnOnStderr(message: string): void {
+  process.stderr.write(`mirra-scan: warning: ${message}\n`);
 }
 
 function positiveInteger(value: number, what: string): number {

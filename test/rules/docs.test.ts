@@ -51,8 +51,11 @@ describe('rule docs', () => {
       });
 
       it('documents every option', () => {
-        const schema = rule.meta?.schema as Array<{ properties?: Record<string, unknown> }> | undefined;
-        for (const option of Object.keys(schema?.[0]?.properties ?? {})) {
+        // The schema may be ESLint's array form or a full JSON schema whose `items` list the options.
+        const schema = rule.meta?.schema as { items?: Array<{ properties?: Record<string, unknown> }> } | Array<{ properties?: Record<string, unknown> }> | undefined;
+        const first = Array.isArray(schema) ? schema[0] : schema?.items?.[0];
+        expect(Object.keys(first?.properties ?? {}).length).toBeGreaterThan(0);
+        for (const option of Object.keys(first?.properties ?? {})) {
           expect(page, `option ${option}`).toMatch(new RegExp(`^### \`${option}\`$`, 'm'));
         }
       });

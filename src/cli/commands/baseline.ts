@@ -9,7 +9,7 @@ import { applyAllowedKeys, inlineAllowFor, loadConfig } from '../../config/index
 import { scanFiles } from '../../sources/files/walk.js';
 import { findRoot } from '../../sources/git/repo-root.js';
 import { scanHistory } from '../../sources/git/history.js';
-import { redactKeysInPaths } from '../run.js';
+import { maskSecretsInNames } from '../run.js';
 
 interface BaselineOptions {
   output: string;
@@ -33,7 +33,7 @@ export function registerBaselineCommand(program: Command, run: (action: () => Pr
         const inRepo = fs.existsSync(path.join(findRoot(cwd), '.git'));
         const history = inRepo ? await scanHistory({ cwd, ignorePaths: config.ignorePaths, inlineAllow }) : null;
         const all = { findings: [...files.findings, ...(history?.findings ?? [])], errors: [], stats: files.stats };
-        redactKeysInPaths(all); // the baseline file is written to disk: no full key in it, even in a path
+        maskSecretsInNames(all); // the baseline file is written to disk: no full key in it, even in a path
         applyAllowedKeys(all, config);
         const baseline = baselineFromFindings(all.findings);
         // The baseline file itself holds only hashes; it is written where asked, relative to here.
