@@ -88,7 +88,8 @@ export function parseBaseline(text: string, file: string): Baseline {
   };
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // A UTF-8 byte order mark (some Windows editors write one) is not part of the JSON.
+    raw = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (e) {
     throw new UsageError(`baseline ${file}: not valid JSON: ${(e as Error).message}`);
   }

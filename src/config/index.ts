@@ -2,10 +2,12 @@
 // current folder up to the repository root (`mirra-scan.config.*`, `.mirrascanrc*`, or "mirraScan"
 // in package.json), validated field by field: a bad file is a UsageError naming the file and field.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { CosmiconfigResult, LoaderSync } from 'cosmiconfig';
+import { pathToFileURL } from 'node:url';
+import type { CosmiconfigResult, Loader, LoaderSync } from 'cosmiconfig';
 import { maskKeyShaped } from '../detector/redact.js';
 import { UsageError } from '../errors.js';
 import type { ScanResult } from '../finding.js';
@@ -105,7 +107,10 @@ export async function loadConfig(options: LoadConfigOptions): Promise<MirraScanC
   // Making the explorer already reads package.json in the current folder, so it can fail like a load.
   const explorer = (asyncExplorer ??= await attempt(options.cwd, options.cwd, async () => {
     const { cosmiconfig, defaultLoaders } = loadCosmiconfig();
-    return cosmiconfig(MODULE, { ...explorerOptions, loaders: { ...defaultLoaders, noExt: defaultLoaders['.json'] } });
+    return cosmiconfig(MODULE, {
+      ...explorerOptions,
+      loaders: { ...defaultLoaders, noExt: defaultLoaders['.json'], '.js': importModule, '.cjs': importModule, '.mjs': importModule },
+    });
   }));
   if (options.configPath) {
     const file = path.resolve(options.cwd, options.configPath);
@@ -164,14 +169,64 @@ export function clearConfigCache(): void {
 
 const requireFrom = createRequire(import.meta.url);
 
-const requireModule: LoaderSync = (filepath) => {
-  const resolved = requireFrom.resolve(filepath);
-  delete requireFrom.cache[resolved];
-  const mod = requireFrom(resolved) as { __esModule?: boolean; default?: unknown } | null;
-  // An ES module comes back as its namespace (or a transpiled one marks itself): the config is its default export.
-  const isNamespace = Object.prototype.toString.call(mod) === '[object Module]' || mod?.__esModule === true;
-  return isNamespace && mod && 'default' in mod ? mod.default : mod;
+const requireModule: LoaderSync = (filepath) =>
+  exportedConfig(filepath, () => {
+    const resolved = requireFrom.resolve(filepath);
+    delete requireFrom.cache[resolved];
+    const mod = requireFrom(resolved) as { __esModule?: boolean; default?: unknown } | null;
+    // An ES module comes back as its namespace (or a transpiled one marks itself): the config is its default export.
+    const isNamespace = Object.prototype.toString.call(mod) === '[object Module]' || mod?.__esModule === true;
+    return isNamespace && mod && 'default' in mod ? mod.default : mod;
+  });
+
+/** The async loader of JS configs: `import()` (a CommonJS file's default is its module.exports). */
+const importModule: Loader = async (filepath) => {
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(`${pathToFileURL(filepath).href}?t=${Date.now()}`)) as { default?: unknown };
+  } catch (e) {
+    return exportedConfig(filepath, () => {
+      throw e;
+    });
+  }
+  return exportedConfig(filepath, () => mod.default);
 };
+
+/** A config module that cannot be used, in words: cosmiconfig names the file. */
+class ConfigModuleProblem extends Error {}
+
+/**
+ * What a JS config exports, or a clear reason why there is none: a syntax error (with its line),
+ * something thrown that is not an Error (a string, `{}`), `module.exports = null` (which cosmiconfig
+ * would take for "no config here" and go on searching).
+ */
+function exportedConfig(filepath: string, load: () => unknown): unknown {
+  let config: unknown;
+  try {
+    config = load();
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new ConfigModuleProblem(`syntax error${syntaxErrorLine(filepath)}: ${e.message}`);
+    if (e instanceof Error) throw e;
+    throw new ConfigModuleProblem(`it threw ${describeThrown(e)}, not an Error`);
+  }
+  if (config === null || config === undefined) {
+    throw new ConfigModuleProblem(`it exports ${config === null ? 'null' : 'nothing'}: export an object (for example { ignorePaths: [] })`);
+  }
+  return config;
+}
+
+/** ` at line N` for a JS file Node cannot parse (asked of `node --check`, on this error path only). */
+function syntaxErrorLine(filepath: string): string {
+  const check = spawnSync(process.execPath, ['--check', filepath], { encoding: 'utf8', timeout: 10_000 });
+  const line = /:(\d+)\s*$/m.exec(check.stderr?.split('\n')[0] ?? '');
+  return line ? ` at line ${line[1]}` : '';
+}
+
+function describeThrown(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 80 ? value.slice(0, 80) + '…' : value)}`;
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
 
 /** From `cwd` up to the repository root (only `cwd` outside a repository). */
 function searchDirs(cwd: string): string[] {
@@ -237,7 +292,13 @@ function toConfig(found: CosmiconfigResult, cwd: string): MirraScanConfig {
   const shown = displayPath(found.filepath, cwd);
   const raw: unknown = found.isEmpty ? {} : found.config;
   const fieldPrefix = path.basename(found.filepath) === 'package.json' ? PACKAGE_PROP : '';
-  return { ...validateConfig(raw, shown, fieldPrefix), filepath: found.filepath };
+  try {
+    return { ...validateConfig(raw, shown, fieldPrefix), filepath: found.filepath };
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    // A getter that throws, a Proxy: reading the exported object failed.
+    throw new UsageError(`config ${shown}: reading it failed: ${e instanceof Error ? e.message : describeThrown(e)}`);
+  }
 }
 
 /** Drops findings of keys the config allows (by keySha256, each with its reason); returns how many. */

@@ -77,6 +77,7 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
   const filterOptions: FindingFilterOptions = { inlineAllow: options.inlineAllow };
   const queue = new JobQueue(threadCount(options.threads), filterOptions);
   const items: Item[] = [];
+  const named = new Set<string>();
   try {
     for (const p of paths) {
       if (p === '-') {
@@ -90,8 +91,14 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
       try {
         st = fs.statSync(abs);
       } catch (e) {
-        throw new UsageError(`no such file or folder: ${JSON.stringify(p)} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ELOOP') throw new UsageError(`${JSON.stringify(p)} is a symbolic link loop`);
+        throw new UsageError(`no such file or folder: ${JSON.stringify(p)} (${code ?? 'unreadable'})`);
       }
+      // One file or folder named several ways (`f`, `./f`, `sub/../f`, its absolute path, a link to it) is scanned once.
+      const real = realPathOf(abs);
+      if (named.has(real)) continue;
+      named.add(real);
       const rel = toSlash(path.relative(root, abs));
       if (!st.isDirectory()) {
         // Named explicitly: scanned even if ignored; not a regular file (a FIFO, a device) cannot be read in windows.
@@ -335,14 +342,27 @@ function walk(dir: string, rel: string, base: string, rules: IgnoreRules, queue:
   return out;
 }
 
+function realPathOf(abs: string): string {
+  try {
+    return fs.realpathSync(abs);
+  } catch {
+    return abs;
+  }
+}
+
 /** Links are never followed: a target inside the tree is scanned where it is, one outside is not ours. */
 function checkLink(abs: string, rel: string): Walked {
   try {
     fs.realpathSync(abs);
     return { kind: 'skip', path: rel };
-  } catch {
-    return { kind: 'error', path: rel, message: 'broken symbolic link' };
+  } catch (e) {
+    return { kind: 'error', path: rel, message: linkProblem(e) };
   }
+}
+
+/** Why a link cannot be followed: a loop (ELOOP) is not a broken link. */
+function linkProblem(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'symbolic link loop' : 'broken symbolic link';
 }
 
 
