@@ -1,7 +1,7 @@
 // Every byte mirra-scan writes to stdout and stderr goes through one masking function: reports,
 // one-line reasons, warnings, the argument parser's own messages, anything a library prints. The
-// streams are wrapped once, when the CLI starts; the only way around the mask is `revealedStdout`,
-// which the report uses when `--reveal` was given.
+// streams are wrapped once, when the CLI starts; the only way around the mask is `reportStdout`,
+// which the report uses: `writeReport` masks it itself (the same function, once), unless `--reveal`.
 
 import { maskSecrets } from '../detector/index.js';
 
@@ -22,8 +22,8 @@ export function guardOutput(): void {
   }
 }
 
-/** Standard output without the mask: only for a report the user asked to see in full (`--reveal`). */
-export const revealedStdout = {
+/** Standard output without the wrapper: only for the report, which `writeReport` masks unless `--reveal`. */
+export const reportStdout = {
   write(text: string): boolean {
     return (unmasked.get(process.stdout) ?? process.stdout.write.bind(process.stdout))(text);
   },

@@ -11,7 +11,7 @@ import { buildHint } from '../hints/index.js';
 import { writeReport } from '../report/index.js';
 import type { CommonOptions } from './common-options.js';
 import { exitCodeFor } from './exit-codes.js';
-import { revealedStdout } from './output.js';
+import { reportStdout } from './output.js';
 import { verifyOptionsFor } from './verify-options.js';
 
 /**
@@ -29,7 +29,7 @@ export async function finishRun(result: ScanResult, options: CommonOptions, conf
   }
   addHints(result, config.envVar);
   if (writeText && options.format === 'text' && !options.output) writeText(result);
-  else writeReport(result, options.format, { output: options.output, reveal: options.reveal, stdout: options.reveal ? revealedStdout : undefined });
+  else writeReport(result, options.format, { output: options.output, reveal: options.reveal, stdout: reportStdout });
   if (options.sarifOutput) writeReport(result, 'sarif', { output: options.sarifOutput, reveal: options.reveal });
   return exitCodeFor(result);
 }
