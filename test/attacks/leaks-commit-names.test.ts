@@ -13,7 +13,8 @@ const inCommitter = fakeKey('untyped', 80, 403);
 const inTagger = fakeKey('test', 80, 404);
 const inRef = fakeKey('script', 88, 405);
 const inFile = fakeKey('script', 90, 406);
-const secrets = [inName, inMail, inCommitter, inTagger, inRef];
+const inTagName = fakeKey('untyped', 70, 407);
+const secrets = [inName, inMail, inCommitter, inTagger, inRef, inTagName];
 
 const repo = new TempRepo({ prefix: 'mirra-attack-names-' });
 afterAll(() => repo.cleanup());
@@ -30,6 +31,8 @@ repo.add('app.js');
 repo.gitWith(['commit', '-q', '--no-verify', '-m', 'add app'], { env: identity });
 const top = repo.head()!;
 repo.gitWith(['tag', '-a', 'v1', '-m', 'release'], { env: { GIT_COMMITTER_NAME: `rel ${inTagger}`, GIT_COMMITTER_EMAIL: `${inTagger}@example.com` } });
+// A tag whose name holds a key and whose message holds another: the finding is named `(tag message NAME)`.
+repo.git('tag', '-a', `rel_${inTagName}`, '-m', `release key ${inFile}`);
 
 const expectMasked = (r: { status: number | null; stdout: string; stderr: string }) => {
   expect(r.status, r.stderr).toBe(1);
