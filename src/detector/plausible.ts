@@ -281,7 +281,8 @@ export function forEachBufferHit(buf: Buffer, needle: Buffer, head: number, from
 /** `forEachBufferHit` for text. */
 export function forEachTextHit(text: string, needle: string, head: number, from: number, onHit: (at: number) => void): void {
   const tail = head > 0 ? needle.slice(head) : needle;
-  const headMatches = (i: number) => head === 0 || text.startsWith(needle.slice(0, head), i - head);
+  const headText = needle.slice(0, head);
+  const headMatches = (i: number) => head === 0 || (i >= head && text.startsWith(headText, i - head));
   let hits = 0;
   let since = from;
   for (let i = text.indexOf(tail, from + head); i >= 0; i = text.indexOf(tail, i + 1)) {
