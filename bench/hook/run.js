@@ -4,6 +4,10 @@
 // both hooks look for the same thing). Variants are interleaved, each commit is undone with
 // `git reset --soft HEAD~1` so every run commits the same staged change, and medians are reported.
 //
+// Then, in the same repository with the same staged change, the hook's own command against its
+// floors, interleaved: `mirra-scan staged` against `node -e 0` (goal: at most 25 ms above it with one
+// file staged) and against `git diff --cached -p -U0 | rg mirra_` (goal: at most 1.0x with 10,000).
+//
 // Options: --runs N (per size, default 15/11/5), --sizes 1,100,10000, --keep (leave the corpus).
 // Corpus: bench/.corpus/hook/ (gitignored).
 
@@ -94,6 +98,32 @@ function writeFiles(dir, n) {
   }
 }
 
+/** One command's wall time (Node's clock around the child), its exit code checked. */
+function timeOnce(dir, argv, ok = [0]) {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (!ok.includes(r.status)) throw new Error(`${argv.join(' ')} exited with ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+/** `mirra-scan staged` against `node -e 0` and against `git diff --cached | rg`, interleaved, in `dir`. */
+function timeDirect(dir, runs) {
+  const commands = {
+    'node -e 0': [process.execPath, '-e', '0'],
+    'mirra-scan staged': [process.execPath, CLI, 'staged'],
+    'git diff --cached | rg': ['sh', '-c', 'git diff --cached -p -U0 --no-color | rg -c mirra_'],
+  };
+  const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < WARMUP + runs; i++) {
+    for (const [k, argv] of Object.entries(commands)) {
+      const ms = timeOnce(dir, argv, k.includes('rg') ? [0, 1] : [0]);
+      if (i >= WARMUP) times[k].push(ms);
+    }
+  }
+  return Object.fromEntries(Object.keys(commands).map((k) => [k, median(times[k])]));
+}
+
 function timeCommit(dir) {
   const started = process.hrtime.bigint();
   const r = spawnSync('git', ['commit', '-q', '-m', 'bench'], { cwd: dir, env, encoding: 'utf8' });
@@ -138,7 +168,7 @@ for (const n of SIZES) {
     }
   }
   const med = Object.fromEntries(variants.map((v) => [v, median(times[v])]));
-  rows.push({ n, runs, med });
+  rows.push({ n, runs, med, direct: timeDirect(dirs['mirra-scan'], runs) });
 }
 
 const head = ['files', 'runs', ...variants.map((v) => `${v}`), 'mirra-scan adds', 'mirra/none', ...(variants.includes('git-secrets') ? ['git-secrets adds', 'git-secrets/none', 'mirra/git-secrets'] : []), 'goal'];
@@ -162,4 +192,14 @@ for (const [i, r] of table.entries()) {
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
 console.log('\n"adds" = median hook commit minus median commit without a hook; "a/b" = ratio of medians.');
+
+console.log('\nthe hook\'s command on its own (same repositories and staged change, interleaved, medians):');
+for (const { n, direct } of rows) {
+  const staged = direct['mirra-scan staged'];
+  const node = direct['node -e 0'];
+  const pipe = direct['git diff --cached | rg'];
+  const above = staged - node;
+  const goal = n <= 1 ? `${above <= 25 ? 'met' : 'MISSED'} (<= 25 ms above node -e 0)` : n >= 10000 ? `${staged / pipe <= 1 ? 'met' : 'MISSED'} (<= 1.0x git diff | rg)` : '';
+  console.log(`  ${String(n).padStart(5)} files: mirra-scan staged ${fmt(staged)}, node -e 0 ${fmt(node)} (+${fmt(above)}), git diff --cached | rg ${fmt(pipe)} (${(staged / pipe).toFixed(2)}x)  ${goal}`);
+}
 if (!argv.includes('--keep')) fs.rmSync(CORPUS, { recursive: true, force: true });

@@ -5,9 +5,12 @@
 //   first line of its own) until there are at least 300 MiB and 30,000 files;
 // - fake keys planted in some of those files, in every encoding the detector reads, plus a few
 //   UTF-16 files and binary files that hold keys;
-// - tree/big/huge.js: one 200 MiB file, with keys placed where the scanner's read windows meet
-//   (computed from the scanner's own window constants, so they straddle real window edges);
-// - manifest.json: for every planted key its keySha256, file, line, column and encoding (never the key).
+// - big/huge.min.js (beside the tree, not in it): one 200 MiB file of real minified bundles (the
+//   largest JavaScript files of the installed packages, minified by esbuild: lines of 20 KB to 3 MB),
+//   with keys placed where the scanner's read windows meet (computed from the scanner's own window
+//   constants, so they straddle real window edges) and, further on, inside the long lines;
+// - manifest.json: for every planted key its keySha256, file (relative to the project), line, column
+//   and encoding (never the key), and which corpus it is in (`tree` or `big`).
 // Deterministic: fixed seeds, sources taken in sorted order. Needs the build (dist/) for the constants.
 //
 // Usage: node bench/scan/make-corpus.js [--force] [--min-mib 300] [--min-files 30000] [--big-mib 200] [--keys 240]
@@ -21,9 +24,10 @@ import { fakeKey, KEY_PREFIX as PREFIX } from '../../scripts/fake-keys.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CORPUS_DIR = path.join(ROOT, 'bench', '.corpus', 'scan');
 export const TREE_DIR = path.join(CORPUS_DIR, 'tree');
+export const BIG_FILE = path.join(CORPUS_DIR, 'big', 'huge.min.js');
 export const MANIFEST = path.join(CORPUS_DIR, 'manifest.json');
 /** Bump when the layout changes, so that run.js rebuilds an old corpus. */
-export const CORPUS_VERSION = 3;
+export const CORPUS_VERSION = 4;
 
 const MiB = 1024 * 1024;
 const MAX_SOURCE_FILE = 2 * MiB;
@@ -97,23 +101,6 @@ function listSources() {
   return out;
 }
 
-/** Reads (and caches) a source file's lines for filler text. */
-function fillerLines(sources) {
-  const texts = sources.filter((s) => JS_LIKE.test(s.abs) && s.size < 200_000);
-  let fi = 0;
-  let lines = [];
-  let li = 0;
-  return () => {
-    while (li >= lines.length) {
-      const buf = fs.readFileSync(texts[fi++ % texts.length].abs);
-      // Filler is ASCII text lines of at most 1,000 characters, so positions are easy to reason about.
-      lines = buf.includes(0) ? [] : buf.toString('latin1').replace(/[^\x09\x20-\x7e\n]/g, '?').split('\n').filter((l) => l.length <= 1000);
-      li = 0;
-    }
-    return lines[li++] + '\n';
-  };
-}
-
 function copyTree(sources, minBytes, minFiles) {
   const files = [];
   let bytes = 0;
@@ -137,7 +124,8 @@ function copyTree(sources, minBytes, minFiles) {
   return { files, bytes };
 }
 
-const relTree = (abs) => path.relative(TREE_DIR, abs).split(path.sep).join('/');
+/** A path as mirra-scan reports it when run from the project's root. */
+const relTree = (abs) => path.relative(ROOT, abs).split(path.sep).join('/');
 
 /** Plants `count` keys, one a file, each on a line of its own at a random line start. */
 function plantInTree(files, count, r, manifest) {
@@ -192,6 +180,62 @@ function plantSpecialFiles(r, manifest) {
   }
 }
 
+/** Longest line a bundle keeps (a longer one is cut after a `;`). */
+const MAX_BUNDLE_LINE = 3 * MiB;
+/** The lengths the bundles' lines are cut to, in turn: from 20 KB to 3 MB. */
+const LINE_LENGTHS = [20_000, 150_000, 3 * MiB, 60_000, 700_000, 2 * MiB, 300_000];
+
+/**
+ * Real minified bundles: the largest JavaScript files of the installed packages, minified by esbuild
+ * (which writes a file as a few very long lines), as ASCII. Returns a reader that hands out the next
+ * `n` characters of them, round and round, never a newline unless `lines` is set.
+ */
+async function minifiedBundles(sources) {
+  const { transform } = await import('esbuild');
+  const big = sources.filter((s) => /\.[cm]?js$/.test(s.abs) && !/\.min\.js$/.test(s.abs) && s.size >= 300_000).sort((a, b) => b.size - a.size || (a.abs < b.abs ? -1 : 1));
+  const flats = [];
+  let total = 0;
+  for (const s of big) {
+    if (total >= 48 * MiB) break;
+    try {
+      const { code } = await transform(fs.readFileSync(s.abs, 'utf8'), { minify: true, loader: 'js', logLevel: 'silent' });
+      // ASCII only (columns are easy to reason about), esbuild's own line breaks taken out.
+      flats.push(code.replace(/[^\x09\x20-\x7e]/g, (c) => (c === '\n' ? ' ' : '?')));
+      total += code.length;
+    } catch {
+      // Not plain JavaScript esbuild can read (Flow, JSX in .js): skip it.
+    }
+  }
+  if (flats.length === 0) throw new Error('no large JavaScript files among the installed packages to minify');
+  // One bundle after another, in lines of 20 KB to 3 MB (cut after a `;`), as bundlers that never
+  // break a line write them.
+  // (Repeated up to 8 MiB first, so that even a few small bundles make lines of megabytes.)
+  let flat = flats.join(';');
+  while (flat.length < 8 * MiB) flat += ';' + flats.join(';');
+  const lines = [];
+  for (let at = 0, k = 0; at < flat.length; k++) {
+    let end = Math.min(flat.length, at + LINE_LENGTHS[k % LINE_LENGTHS.length]);
+    if (end < flat.length) end = flat.lastIndexOf(';', end) + 1 || end;
+    if (end <= at) end = Math.min(flat.length, at + MAX_BUNDLE_LINE);
+    lines.push(flat.slice(at, end));
+    at = end;
+  }
+  const all = lines.join('\n') + '\n';
+  let at = 0;
+  return {
+    /** The next `n` characters of bundle text (newlines kept when `lines`, else turned into spaces). */
+    next(n, lines = true) {
+      let out = '';
+      while (out.length < n) {
+        const take = all.slice(at, at + n - out.length);
+        at = (at + take.length) % all.length;
+        out += take;
+      }
+      return lines ? out : out.replaceAll('\n', ' ');
+    },
+  };
+}
+
 /**
  * The 200 MiB file. It is written line by line while following the scanner's windows: before each
  * window's end it places a key just before where the next window will start (the last line start
@@ -202,10 +246,10 @@ async function writeBigFile(sources, bigBytes, manifest) {
   const { READ_WINDOW_BYTES } = await import(pathToFileURL(path.join(ROOT, 'dist/src/sources/files/walk.js')).href);
   const { WINDOW_EDGE_MARGIN, WINDOW_OVERLAP } = await import(pathToFileURL(path.join(ROOT, 'dist/src/sources/content-scan.js')).href);
   const W = READ_WINDOW_BYTES;
-  const file = path.join(TREE_DIR, 'big', 'huge.js');
+  const file = BIG_FILE;
+  const bundles = await minifiedBundles(sources);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(file, 'w');
-  const nextLine = fillerLines(sources);
   let pos = 0;
   let line = 1; // the line `pos` is on
   let column = 1; // the column `pos` is at (all text here is ASCII)
@@ -235,13 +279,8 @@ async function writeBigFile(sources, bigBytes, manifest) {
     write(enc.encode(key, () => 0));
   };
   const fillTo = (target) => {
-    // Whole filler lines up to `target`, then one comment line that ends exactly there.
-    for (;;) {
-      const l = nextLine();
-      if (pos + l.length > target - 4) break;
-      write(l);
-    }
-    write('//' + 'p'.repeat(target - pos - 3) + '\n');
+    // Bundle text up to `target`, ending with a newline there.
+    write(bundles.next(target - pos - 1) + '\n');
   };
   const words = (len) => {
     let s = '';
@@ -249,8 +288,9 @@ async function writeBigFile(sources, bigBytes, manifest) {
     return s.slice(0, len);
   };
 
+  // The first windows: keys at their edges (the scanner's windows are followed exactly here).
   let start = 0; // where the scanner's current window starts
-  for (let w = 0; start + W + 16 * 1024 < bigBytes; w++) {
+  for (let w = 0; w < 40 && start + W + 16 * 1024 < bigBytes; w++) {
     const end = start + W;
     const enc = ENCODINGS[w % ENCODINGS.length];
     if (w % 2 === 0) {
@@ -277,9 +317,13 @@ async function writeBigFile(sources, bigBytes, manifest) {
       start = next;
     }
   }
-  while (pos < bigBytes) {
-    const l = nextLine();
-    write(pos + l.length <= bigBytes ? l : l.slice(0, bigBytes - pos));
+  // The rest: bundle text as it comes (lines up to 3 MB), a key inside a long line every 8 MiB.
+  for (let k = 0; pos < bigBytes; k++) {
+    const chunk = bundles.next(Math.min(8 * MiB, bigBytes - pos));
+    const cut = chunk.lastIndexOf(';', chunk.length >> 1) + 1 || chunk.length >> 1;
+    write(chunk.slice(0, cut));
+    if (pos < bigBytes - 4096) plant('"', TYPES[k % 4], 64 + ((k * 7) % 65), ENCODINGS[k % ENCODINGS.length], `inside-long-line-${ENCODINGS[k % ENCODINGS.length].name}`);
+    write('";' + chunk.slice(cut, Math.max(cut, chunk.length - 3 - 130)));
   }
   flush();
   fs.closeSync(fd);
@@ -297,17 +341,19 @@ export async function makeCorpus({ minBytes = 300 * MiB, minFiles = 30_000, bigB
   const r = prng(20240611);
   plantInTree(files, keys, r, manifest);
   plantSpecialFiles(r, manifest);
+  for (const k of manifest) k.corpus = 'tree';
   const big = await writeBigFile(sources, bigBytes, manifest);
+  for (const k of manifest) k.corpus ??= 'big';
   const summary = {
     version: CORPUS_VERSION,
-    treeFiles: files.length + 10 + 1,
+    treeFiles: files.length + 10,
     treeBytes: bytes,
     bigFileBytes: big,
     keys: manifest,
   };
   fs.writeFileSync(MANIFEST, JSON.stringify(summary, null, 1));
   console.log(
-    `corpus: ${summary.treeFiles} files, ${(bytes / MiB).toFixed(0)} MiB of copied code + a ${(big / MiB).toFixed(0)} MiB file, ` +
+    `corpus: ${summary.treeFiles} files, ${(bytes / MiB).toFixed(0)} MiB of copied code, and a ${(big / MiB).toFixed(0)} MiB file of minified bundles, ` +
       `${manifest.length} planted keys, in ${((Date.now() - started) / 1000).toFixed(1)} s (${path.relative(ROOT, CORPUS_DIR)})`,
   );
   return summary;

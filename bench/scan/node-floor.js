@@ -9,7 +9,9 @@
 // buffer-full: `mirra`, the three base64 alignments of `mirra_` and `mirra` in UTF-16, the needles
 // mirra-scan's fast path looks for. It prints "<files> <needle hits> <bytes>".
 //
-// Usage: node bench/scan/node-floor.js <tree>
+// Given one file, it is read and searched by this thread alone (the workers find nothing to claim).
+//
+// Usage: node bench/scan/node-floor.js <tree or file>
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -79,7 +81,8 @@ if (isMainThread) {
       } else if (e.isFile()) units.push(['file', p]);
     }
   };
-  list(root, 2);
+  if (fs.statSync(root).isFile()) units.push(['file', root]);
+  else list(root, 2);
   const theirs = workers.map((w) => new Promise((resolve, reject) => w.once('message', resolve).once('error', reject)));
   for (const w of workers) w.postMessage(units);
   const all = [work(units, shared), ...(await Promise.all(theirs))];

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// `npm run bench` (after `npm run build`): mirra-scan against ripgrep on the corpus make-corpus.js
-// generates (at least 300 MiB and 30,000 files of real code with planted keys, plus a 200 MiB file).
+// `npm run bench` (after `npm run build`): mirra-scan against ripgrep and the Node floor, on two
+// corpora make-corpus.js generates, reported as separate rows:
+//   tree: real code copied from the installed npm packages (at least 300 MiB and 30,000 files, no
+//         file over 2 MiB), with planted keys;
+//   big:  one 200 MiB file of real minified bundles (lines of 20 KB to 3 MB), with planted keys.
 //
-//   mirra-scan:  node dist/cli/mirra-scan.js scan --no-ignore --format json <tree>
-//   ripgrep:     rg --no-ignore -uuu -c mirra_ <tree>          (the plain prefix only)
-//
-//   node floor:  node bench/scan/node-floor.js <tree>    (walk, read, five indexOf passes: nothing else)
+//   mirra-scan:  node dist/cli/mirra-scan.js scan --no-ignore --format json <corpus>
+//   ripgrep:     rg --no-ignore -uuu -c mirra_ <corpus>          (the plain prefix only)
+//   rg -j1:      the same on one thread (big file row only: what one core of ripgrep does)
+//   node floor:  node bench/scan/node-floor.js <corpus>    (walk, read, five indexOf passes: nothing else)
 //
 // The node floor shows how close to ripgrep any Node program can get on this machine: it does only
 // the walking, reading and needle searching mirra-scan cannot avoid, spread over every CPU.
@@ -15,23 +18,25 @@
 // with GNU time (`/usr/bin/time -f %M`). Prints medians, the ratios, and checks that every planted key
 // was found at its place (by keySha256, file, line and column) and that nothing else was.
 //
-// Usage: node bench/scan/run.js [--runs 5] [--rebuild-corpus]
+// Usage: node bench/scan/run.js [--runs 5] [--rebuild-corpus] [--only tree|big]
 // Exit code: 0 when every planted key was found and nothing else; 1 otherwise. Speed and memory
-// goals (at most 2x ripgrep's wall time, peak RSS under 200 MB) are reported, not enforced.
+// goals (at most 1.3x the node floor, peak RSS under 200 MB) are reported, not enforced.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CORPUS_VERSION, MANIFEST, TREE_DIR, makeCorpus } from './make-corpus.js';
+import { BIG_FILE, CORPUS_VERSION, MANIFEST, TREE_DIR, makeCorpus } from './make-corpus.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const CLI = path.join(ROOT, 'dist', 'cli', 'mirra-scan.js');
 const GNU_TIME = '/usr/bin/time';
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5;
-const GOAL_RATIO = 2;
+const onlyArg = process.argv.indexOf('--only');
+const ONLY = onlyArg >= 0 ? process.argv[onlyArg + 1] : null;
+const GOAL_FLOOR_RATIO = 1.3;
 const GOAL_RSS_MB = 200;
 
 function have(cmd) {
@@ -71,20 +76,57 @@ function timed(name, argv, okCodes) {
   return { wallMs, rssMb: rssKb / 1024, out };
 }
 
-function checkFindings(reportFile, manifest) {
+function checkFindings(reportFile, keys) {
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
-  const prefix = path.relative(ROOT, TREE_DIR).split(path.sep).join('/') + '/';
   const found = new Map(report.findings.map((f) => [`${f.keySha256}|${f.file}`, f]));
   const missing = [];
   const misplaced = [];
-  for (const k of manifest.keys) {
-    const f = found.get(`${k.keySha256}|${prefix}${k.file}`);
+  for (const k of keys) {
+    const f = found.get(`${k.keySha256}|${k.file}`);
     if (!f) missing.push(k);
     else if (k.line !== null && (f.line !== k.line || f.column !== k.column || f.encoding !== k.encoding)) misplaced.push({ want: k, got: { line: f.line, column: f.column, encoding: f.encoding } });
   }
-  const planted = new Set(manifest.keys.map((k) => k.keySha256));
+  const planted = new Set(keys.map((k) => k.keySha256));
   const unexpected = report.findings.filter((f) => !planted.has(f.keySha256));
   return { report, missing, misplaced, unexpected };
+}
+
+/** One row: each command in turn, `RUNS` times after a warm-up; medians, ratios, peak RSS, planted keys. */
+function row(name, target, keys, extra = []) {
+  const commands = [
+    { id: 'mirra-scan', argv: [process.execPath, CLI, 'scan', '--no-ignore', '--format', 'json', target], ok: [0, 1] },
+    { id: 'rg', argv: ['rg', '--no-ignore', '-uuu', '-c', 'mirra_', target], ok: [0, 1] },
+    ...extra,
+    { id: 'node floor', argv: [process.execPath, path.join(ROOT, 'bench', 'scan', 'node-floor.js'), target], ok: [0] },
+  ];
+  console.log(`\n${name}: ${path.relative(ROOT, target)}`);
+  for (const c of commands) console.log(`  ${c.id}: ${c.argv.map((a) => (a === process.execPath ? 'node' : path.isAbsolute(a) ? path.relative(ROOT, a) : a)).join(' ')}`);
+  for (const c of commands) timed(c.id, c.argv, c.ok); // warm-up
+  const runs = new Map(commands.map((c) => [c.id, []]));
+  for (let i = 0; i < RUNS; i++) {
+    const line = [];
+    for (const c of commands) {
+      const r = timed(c.id.replace(/\W+/g, '-'), c.argv, c.ok);
+      runs.get(c.id).push(r);
+      line.push(`${c.id} ${r.wallMs.toFixed(0)} ms ${r.rssMb.toFixed(0)} MB`);
+    }
+    console.log(`  run ${i + 1}: ${line.join(' | ')}`);
+  }
+  const med = (id) => median(runs.get(id).map((r) => r.wallMs));
+  const m = med('mirra-scan');
+  const floor = med('node floor');
+  const rssMax = Math.max(...runs.get('mirra-scan').map((r) => r.rssMb));
+  const { missing, misplaced, unexpected } = checkFindings(runs.get('mirra-scan').at(-1).out, keys);
+  const cols = commands.map((c) => `${c.id} ${med(c.id).toFixed(0)} ms`).join(', ');
+  console.log(`  median wall: ${cols}`);
+  const vs = commands.filter((c) => c.id !== 'mirra-scan').map((c) => `${(m / med(c.id)).toFixed(2)}x ${c.id}`).join(', ');
+  console.log(`  mirra-scan = ${vs}   (goal <= ${GOAL_FLOOR_RATIO}x node floor: ${m / floor <= GOAL_FLOOR_RATIO ? 'met' : 'MISSED'}); node floor = ${(floor / med('rg')).toFixed(2)}x rg`);
+  console.log(`  peak RSS: mirra-scan max ${rssMax.toFixed(0)} MB (goal < ${GOAL_RSS_MB} MB: ${rssMax < GOAL_RSS_MB ? 'met' : 'MISSED'}), rg ${median(runs.get('rg').map((r) => r.rssMb)).toFixed(0)} MB, node floor ${median(runs.get('node floor').map((r) => r.rssMb)).toFixed(0)} MB`);
+  console.log(`  planted keys: ${keys.length - missing.length}/${keys.length} found, ${misplaced.length} at the wrong place, ${unexpected.length} unexpected findings`);
+  for (const k of missing.slice(0, 10)) console.log(`    missing: ${k.file}:${k.line ?? '?'} (${k.how})`);
+  for (const k of misplaced.slice(0, 10)) console.log(`    misplaced: ${k.want.file}:${k.want.line}:${k.want.column} (${k.want.how}) reported at ${k.got.line}:${k.got.column} as ${k.got.encoding}`);
+  for (const u of unexpected.slice(0, 10)) console.log(`    unexpected: ${u.file}:${u.line}:${u.column} ${u.redacted}`);
+  return missing.length === 0 && misplaced.length === 0 && unexpected.length === 0;
 }
 
 async function main() {
@@ -97,57 +139,18 @@ async function main() {
     console.log('making the corpus (once; it stays in bench/.corpus/scan, which git ignores)…');
     manifest = await makeCorpus();
   }
-  const files = manifest.treeFiles;
-  const mib = (manifest.treeBytes + manifest.bigFileBytes) / 1024 / 1024;
-  const tree = path.relative(ROOT, TREE_DIR);
-
-  const mirra = [process.execPath, CLI, 'scan', '--no-ignore', '--format', 'json', tree];
-  const rg = ['rg', '--no-ignore', '-uuu', '-c', 'mirra_', tree];
-  const floor = [process.execPath, path.join(ROOT, 'bench', 'scan', 'node-floor.js'), tree];
   process.chdir(ROOT);
-  console.log(`corpus: ${files} files, ${mib.toFixed(0)} MiB (${(manifest.treeBytes / 1024 / 1024).toFixed(0)} MiB of copied code + a ${(manifest.bigFileBytes / 1024 / 1024).toFixed(0)} MiB file), ${manifest.keys.length} planted keys`);
-  console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}, ${execFileSync('rg', ['--version']).toString().split('\n')[0]}`);
-  console.log(`A: ${mirra.slice(1).join(' ').replace(CLI, path.relative(ROOT, CLI))}\nB: ${rg.join(' ')}\nC: node ${path.relative(ROOT, floor[1])} ${tree}`);
-
-  // Warm-up (page cache), then A B C A B C …
-  timed('mirra', mirra, [0, 1]);
-  timed('rg', rg, [0, 1]);
-  timed('floor', floor, [0]);
-  const a = [];
-  const b = [];
-  const c = [];
-  let lastReport;
-  let floorOut;
-  for (let i = 0; i < RUNS; i++) {
-    const ra = timed('mirra', mirra, [1]);
-    const rb = timed('rg', rg, [0, 1]);
-    const rc = timed('floor', floor, [0]);
-    a.push(ra);
-    b.push(rb);
-    c.push(rc);
-    lastReport = ra.out;
-    floorOut = rc.out;
-    console.log(`  run ${i + 1}: mirra-scan ${ra.wallMs.toFixed(0)} ms, ${ra.rssMb.toFixed(0)} MB | rg ${rb.wallMs.toFixed(0)} ms, ${rb.rssMb.toFixed(0)} MB | node floor ${rc.wallMs.toFixed(0)} ms, ${rc.rssMb.toFixed(0)} MB`);
+  console.log(`machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}, ${execFileSync('rg', ['--version']).toString().split('\n')[0]}; ${RUNS} runs, interleaved, medians`);
+  let ok = true;
+  if (ONLY !== 'big') {
+    const mib = manifest.treeBytes / 1024 / 1024;
+    ok = row(`tree (${manifest.treeFiles} files, ${mib.toFixed(0)} MiB of real code)`, TREE_DIR, manifest.keys.filter((k) => k.corpus === 'tree')) && ok;
   }
-
-  const { report, missing, misplaced, unexpected } = checkFindings(lastReport, manifest);
-  const wallA = median(a.map((r) => r.wallMs));
-  const wallB = median(b.map((r) => r.wallMs));
-  const rssA = median(a.map((r) => r.rssMb));
-  const rssMaxA = Math.max(...a.map((r) => r.rssMb));
-  const wallC = median(c.map((r) => r.wallMs));
-  const ratio = wallA / wallB;
-  const [floorFiles, , floorBytes] = fs.readFileSync(floorOut, 'utf8').trim().split(' ').map(Number);
-  console.log('');
-  console.log(`median wall time: mirra-scan ${wallA.toFixed(0)} ms, rg ${wallB.toFixed(0)} ms  ->  ratio mirra-scan/rg = ${ratio.toFixed(2)} (goal <= ${GOAL_RATIO}: ${ratio <= GOAL_RATIO ? 'met' : 'MISSED'})`);
-  console.log(`node floor: ${wallC.toFixed(0)} ms (read ${floorFiles} files, ${(floorBytes / 1024 / 1024).toFixed(0)} MiB)  ->  node floor/rg = ${(wallC / wallB).toFixed(2)}, mirra-scan/node floor = ${(wallA / wallC).toFixed(2)}`);
-  console.log(`peak RSS: mirra-scan median ${rssA.toFixed(0)} MB, max ${rssMaxA.toFixed(0)} MB; rg median ${median(b.map((r) => r.rssMb)).toFixed(0)} MB  (goal < ${GOAL_RSS_MB} MB: ${rssMaxA < GOAL_RSS_MB ? 'met' : 'MISSED'})`);
-  console.log(`throughput: mirra-scan ${(mib / (wallA / 1000)).toFixed(0)} MiB/s, rg ${(mib / (wallB / 1000)).toFixed(0)} MiB/s; mirra-scan read ${report.stats.files} files, ${(report.stats.bytes / 1024 / 1024).toFixed(0)} MiB, ${report.errors.length} errors`);
-  console.log(`planted keys: ${manifest.keys.length - missing.length}/${manifest.keys.length} found, ${misplaced.length} at the wrong place, ${unexpected.length} unexpected findings`);
-  for (const m of missing.slice(0, 10)) console.log(`  missing: ${m.file}:${m.line ?? '?'} (${m.how})`);
-  for (const m of misplaced.slice(0, 10)) console.log(`  misplaced: ${m.want.file}:${m.want.line}:${m.want.column} (${m.want.how}) reported at ${m.got.line}:${m.got.column} as ${m.got.encoding}`);
-  for (const u of unexpected.slice(0, 10)) console.log(`  unexpected: ${u.file}:${u.line}:${u.column} ${u.redacted}`);
-  process.exitCode = missing.length === 0 && misplaced.length === 0 && unexpected.length === 0 ? 0 : 1;
+  if (ONLY !== 'tree') {
+    const rgOneThread = { id: 'rg -j1', argv: ['rg', '-j1', '--no-ignore', '-uuu', '-c', 'mirra_', BIG_FILE], ok: [0, 1] };
+    ok = row(`big file (${(manifest.bigFileBytes / 1024 / 1024).toFixed(0)} MiB of minified bundles)`, BIG_FILE, manifest.keys.filter((k) => k.corpus === 'big'), [rgOneThread]) && ok;
+  }
+  process.exitCode = ok ? 0 : 1;
 }
 
 await main();
