@@ -3,6 +3,7 @@
 // Binary files have no lines: their new blobs are read afterwards through one `git cat-file --batch`.
 
 import type { Finding, FindingPlace, FindingSource, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
+import { hasKeyTrace } from '../../detector/index.js';
 import { addFindings, findingsInContent, type FindingFilterOptions } from '../content-scan.js';
 import { PatchParser, type CommitHeader, type PatchFile } from './patch-parser.js';
 import { gitArgs, readBlobs, streamGit } from './process.js';
@@ -54,6 +55,9 @@ export async function scanGitPatch(options: GitPatchScanOptions): Promise<ScanRe
     },
     onAdded(run) {
       stats.bytes += run.text.length;
+      // Most runs hold no trace of a key: one look at the text, and no buffer or scan for them (a
+      // commit of 10,000 files is 10,000 runs). A run with a NUL byte may hold UTF-16: scanned as bytes.
+      if (!hasKeyTrace(run.text) && !run.text.includes('\0')) return;
       const content = Buffer.from(run.text, 'latin1');
       const meta = metaFor(run.file, run.commit, run.startLine - 1);
       addFindings(result, findingsInContent(content, meta, options), meta);
