@@ -21,7 +21,7 @@ const outdir = fileURLToPath(new URL('cli/', dist));
 fs.rmSync(outdir, { recursive: true, force: true }); // chunk names change with their content: no stale ones
 await build({
   entryPoints: {
-    'mirra-scan': fileURLToPath(new URL('src/cli/main.js', dist)),
+    'mirra-scan': fileURLToPath(new URL('src/cli/bin.js', dist)),
     // files/walk.js starts it from beside itself: new URL('./file-worker.js', import.meta.url)
     'file-worker': fileURLToPath(new URL('src/sources/files/file-worker.js', dist)),
   },

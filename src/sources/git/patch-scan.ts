@@ -21,8 +21,7 @@ export interface GitPatchScanOptions extends FindingFilterOptions {
   input?: string;
 }
 
-/** Options every patch-printing git call needs, so the output is the same on any machine. */
-export const PATCH_ARGS = ['-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--full-index', '-M', '-C'];
+export { PATCH_ARGS } from './diff-args.js';
 
 export async function scanGitPatch(options: GitPatchScanOptions): Promise<ScanResult> {
   const started = performance.now();

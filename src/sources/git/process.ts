@@ -3,19 +3,23 @@
 
 import { spawn } from 'node:child_process';
 import { ScanFailure } from '../../errors.js';
+import { takeEarlyGit, type EarlyGit } from './early-start.js';
 
-/** Git itself, with settings that keep its output parseable whatever the user's config says. */
-export function gitArgs(args: string[]): string[] {
-  return ['-c', 'core.quotePath=true', '-c', 'diff.noprefix=false', '-c', 'diff.mnemonicPrefix=false', '-c', 'color.ui=false', ...args];
-}
+export { gitArgs } from './diff-args.js';
 
 /** Fails with git's own reason (`not a git repository`, …) when `cwd` is not in a repository. */
 export function assertGitRepository(cwd: string): Promise<void> {
   return streamGit(cwd, ['rev-parse', '--git-dir'], () => undefined);
 }
 
-/** Runs git and hands its stdout over chunk by chunk; a non-zero exit is a ScanFailure with git's own words. */
+/**
+ * Runs git and hands its stdout over chunk by chunk; a non-zero exit is a ScanFailure with git's own
+ * words. A git started early for the same call (the hook's staged diff, see early-start.ts) is taken
+ * over instead of starting another.
+ */
 export function streamGit(cwd: string, args: string[], onChunk: (chunk: Buffer) => void, input?: string): Promise<void> {
+  const early = input === undefined ? takeEarlyGit(cwd, args) : undefined;
+  if (early) return takeOver(early, args, onChunk);
   const git = startGit(cwd, args, onChunk);
   git.stdin.end(input ?? '');
   return git.done;
@@ -31,13 +35,35 @@ export function startGit(cwd: string, args: string[], onChunk: (chunk: Buffer) =
       if (stderr.length < 4096) stderr += d.toString('utf8');
     });
     child.on('error', (e) => reject(new ScanFailure(`cannot run git: ${e.message}`)));
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new ScanFailure(firstLine(stderr) || `git ${args.filter((a) => !a.startsWith('-') && !a.includes('=')).slice(0, 2).join(' ')} failed (exit ${code})`));
-    });
+    child.on('close', (code) => (code === 0 ? resolve() : reject(gitFailure(args, stderr, code))));
   });
   child.stdin.on('error', () => undefined);
   return { stdin: child.stdin, done };
+}
+
+/** Takes over a git started early: what it printed so far first, then the rest as it comes (all in this tick). */
+function takeOver(early: EarlyGit, args: string[], onChunk: (chunk: Buffer) => void): Promise<void> {
+  const { child } = early;
+  early.release();
+  for (const chunk of early.stdout) onChunk(chunk);
+  early.stdout = [];
+  let stderr = early.stderr;
+  child.stdout?.on('data', onChunk);
+  child.stderr?.on('data', (d: Buffer) => {
+    if (stderr.length < 4096) stderr += d.toString('utf8');
+  });
+  child.ref();
+  child.stdout?.resume();
+  return new Promise<void>((resolve, reject) => {
+    const failed = (e: Error) => reject(new ScanFailure(`cannot run git: ${e.message}`));
+    if (early.error) return failed(early.error);
+    child.once('error', failed);
+    void early.closed.then((code) => (code === 0 ? resolve() : reject(gitFailure(args, stderr, code))));
+  });
+}
+
+function gitFailure(args: string[], stderr: string, code: number | null): ScanFailure {
+  return new ScanFailure(firstLine(stderr) || `git ${args.filter((a) => !a.startsWith('-') && !a.includes('=')).slice(0, 2).join(' ')} failed (exit ${code})`);
 }
 
 function firstLine(s: string): string {

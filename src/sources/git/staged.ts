@@ -10,7 +10,8 @@
 import type { ScanResult } from '../../finding.js';
 import type { FindingFilterOptions } from '../content-scan.js';
 import { assertGitRepository } from './process.js';
-import { PATCH_ARGS, scanGitPatch } from './patch-scan.js';
+import { STAGED_DIFF_ARGS } from './diff-args.js';
+import { scanGitPatch } from './patch-scan.js';
 import { dropIgnoredPaths } from '../ignored-paths.js';
 
 export interface StagedScanOptions extends FindingFilterOptions {
@@ -20,13 +21,7 @@ export interface StagedScanOptions extends FindingFilterOptions {
   ignorePaths?: string[];
 }
 
-/**
- * `--diff-filter=d` leaves deletions out (they add nothing, and a big deletion would print every line);
- * renames and copies stay, and only their added lines count. `--no-relative` keeps paths root-relative
- * whatever `diff.relative` says. GIT_INDEX_FILE is inherited, so `git commit -a` / `git commit PATH`
- * (which build a temporary index before running the hook) are scanned as they will be committed.
- */
-export const STAGED_DIFF_ARGS = ['diff', '--cached', '--no-relative', '--diff-filter=d', '--ignore-submodules=dirty', ...PATCH_ARGS];
+export { STAGED_DIFF_ARGS } from './diff-args.js';
 
 export async function scanStaged(options: StagedScanOptions): Promise<ScanResult> {
   try {

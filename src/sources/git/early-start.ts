@@ -1,0 +1,66 @@
+// The pre-commit hook's git process, started before the rest of the CLI loads. `mirra-scan staged`
+// spends tens of milliseconds loading its code; git computes the staged diff meanwhile (on another
+// core), and `streamGit` takes the running process over instead of starting its own. Nothing else
+// is loaded here, so that git starts at once.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/**
+ * A git process started early, what it printed before it was taken over (Node throws away the output
+ * of a child nobody reads once it exits, so it is read from the start), and how it ended.
+ */
+export interface EarlyGit {
+  child: ChildProcess;
+  stdout: Buffer[];
+  stderr: string;
+  error: Error | null;
+  closed: Promise<number | null>;
+  /** Stops collecting: what comes next goes to the taker's own listeners. */
+  release(): void;
+}
+
+/** Past this much output not yet taken over, git is paused (it waits on the full pipe). */
+const MAX_EARLY_BYTES = 8 * 1024 * 1024;
+
+const started = new Map<string, EarlyGit>();
+const keyOf = (cwd: string, args: readonly string[]) => `${cwd}\0${args.join('\0')}`;
+
+/** Starts `git args` in `cwd` now; its output waits (git blocks on a full pipe) until it is taken. */
+export function startGitEarly(cwd: string, args: string[]): void {
+  const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let bytes = 0;
+  const onOut = (chunk: Buffer) => {
+    early.stdout.push(chunk);
+    bytes += chunk.length;
+    if (bytes > MAX_EARLY_BYTES) child.stdout?.pause();
+  };
+  const onErr = (chunk: Buffer) => {
+    if (early.stderr.length < 4096) early.stderr += chunk.toString('utf8');
+  };
+  const early: EarlyGit = {
+    child,
+    stdout: [],
+    stderr: '',
+    error: null,
+    closed: new Promise((resolve) => child.once('close', resolve)),
+    release() {
+      child.stdout?.off('data', onOut);
+      child.stderr?.off('data', onErr);
+    },
+  };
+  child.stdout?.on('data', onOut);
+  child.stderr?.on('data', onErr);
+  child.once('error', (e) => (early.error = e));
+  // Not taken (a bad flag, --help): it must not keep the process alive, and it is stopped on exit.
+  child.unref();
+  process.once('exit', () => child.exitCode === null && child.kill());
+  started.set(keyOf(cwd, args), early);
+}
+
+/** The early git process for exactly this `cwd` and these arguments, if one was started (once). */
+export function takeEarlyGit(cwd: string, args: readonly string[]): EarlyGit | undefined {
+  const key = keyOf(cwd, args);
+  const early = started.get(key);
+  started.delete(key);
+  return early;
+}
