@@ -1,6 +1,7 @@
 // The detector's front door: content in (a buffer, or text that is already decoded), located keys
 // out. Pure: no file, network or process is touched here.
 
+import { isAscii } from 'node:buffer';
 import type { Encoding, KeyType, Snippet } from '../finding.js';
 import { detectKeys, hasKeyTrace, keyTraceOffsets, type DetectOptions, type KeyMatch, type Rejection } from './detect.js';
 import { MAX_ENCODED_KEY_LENGTH } from './key-format.js';
@@ -170,7 +171,8 @@ function scanBytes(buf: Buffer, bom: number, options: ScanContentOptions, budget
     if (matches.length === 0) continue;
     // A region that starts inside a (very long) line: its first line's columns start further right.
     if (widthAt < lineStart) [widthAt, width] = [lineStart, 0];
-    width += buf.toString('utf8', widthAt, from).length;
+    // (A minified line of megabytes is ASCII: as wide as its bytes, nothing to decode.)
+    width += isAscii(buf.subarray(widthAt, from)) ? from - widthAt : buf.toString('utf8', widthAt, from).length;
     widthAt = from;
     const firstLine = (options.lineOffset ?? 0) + linesBefore + 1;
     const located = budget.out.length;
