@@ -5,8 +5,9 @@
 //    `mirra_`, `mirra%5F`, base64 of `mirra_`, `mirra\u005f`, …) is scanned by
 //      node dist/cli/mirra-scan.js scan --no-ignore --format json <file>
 //    and so is a file of plain code of the same size. Runs are interleaved (plain, hostile, plain,
-//    hostile, …) after a warm-up, so both see the same page cache and machine load; the ratio of the
-//    medians is reported (goal: at most 3x), with peak RSS (GNU time, when there).
+//    hostile, …) after a warm-up, so both see the same page cache and machine load; the ratios of the
+//    medians of wall time and of CPU time (user + system, GNU time) are reported, with peak RSS. The
+//    goal (at most 3x) is judged on CPU time: on a shared machine wall time mostly measures the load.
 // 2. The ESLint rule. Files of chained `const` concatenations rooted in a `mirra` trace (a chain of
 //    5,000, a doubling chain of 25 levels, and unrelated concatenations after `require('mirra-sdk')`)
 //    are linted by ESLint with the rule and without it (same parser, same files), interleaved; the
@@ -80,16 +81,19 @@ function median(xs) {
 
 const haveGnuTime = fs.existsSync(GNU_TIME);
 
-/** Wall ms (Node's clock around the child) and peak RSS in MB (GNU time), exit code checked. */
+/**
+ * Wall ms (Node's clock around the child), CPU ms (user + system, GNU time) and peak RSS in MB (GNU
+ * time), exit code checked. On a shared machine the CPU time is the steadier measure of the work.
+ */
 function timed(argv, okCodes) {
   const rssFile = path.join(DIR, '.rss');
-  const full = haveGnuTime ? [GNU_TIME, '-f', '%M', '-o', rssFile, ...argv] : argv;
+  const full = haveGnuTime ? [GNU_TIME, '-f', '%M %U %S', '-o', rssFile, ...argv] : argv;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(full[0], full.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (!okCodes.includes(r.status)) throw new Error(`${argv.join(' ')} exited with ${r.status}: ${String(r.stderr).slice(0, 500)}`);
-  const rssMb = haveGnuTime ? Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : NaN;
-  return { ms, rssMb };
+  const [rssKb, user, sys] = haveGnuTime ? fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
+  return { ms, cpuMs: (user + sys) * 1000, rssMb: rssKb / 1024 };
 }
 
 function scanRows() {
@@ -111,9 +115,14 @@ function scanRows() {
     }
     const p = median(plain.map((r) => r.ms));
     const h = median(hostile.map((r) => r.ms));
-    const row = { label, plainMs: p, hostileMs: h, ratio: h / p, rssMb: Math.max(...hostile.map((r) => r.rssMb)) };
+    const pc = median(plain.map((r) => r.cpuMs));
+    const hc = median(hostile.map((r) => r.cpuMs));
+    const row = { label, plainMs: p, hostileMs: h, ratio: h / p, cpuRatio: hc / pc, rssMb: Math.max(...hostile.map((r) => r.rssMb)) };
     rows.push(row);
-    console.log(`  ${label.padEnd(28)} plain ${p.toFixed(0).padStart(6)} ms   hostile ${h.toFixed(0).padStart(6)} ms   ratio ${row.ratio.toFixed(2)}   peak RSS ${row.rssMb.toFixed(0)} MB   ${row.ratio <= SCAN_GOAL ? 'ok' : 'OVER 3x'}`);
+    const verdict = (Number.isNaN(row.cpuRatio) ? row.ratio : row.cpuRatio) <= SCAN_GOAL ? 'ok' : 'OVER 3x';
+    console.log(
+      `  ${label.padEnd(28)} wall: plain ${p.toFixed(0).padStart(5)} ms, hostile ${h.toFixed(0).padStart(5)} ms, ratio ${row.ratio.toFixed(2)} | CPU: plain ${pc.toFixed(0).padStart(5)} ms, hostile ${hc.toFixed(0).padStart(5)} ms, ratio ${row.cpuRatio.toFixed(2)} | peak RSS ${row.rssMb.toFixed(0)} MB  ${verdict}`,
+    );
   }
   return rows;
 }
@@ -179,7 +188,8 @@ console.log(`  command: node dist/cli/mirra-scan.js scan --no-ignore --format js
 const scan = scanRows();
 console.log(`ESLint rule (mirra/no-hardcoded-api-key) against ESLint without it, ${RUNS} runs each, interleaved; median of ESLint#lintFiles`);
 const rule = ruleRows();
-const worst = Math.max(...scan.map((r) => r.ratio), 0);
+// The goal is judged on CPU time (the work done, steady on a shared machine), on wall time when GNU time is missing.
+const worst = Math.max(...scan.map((r) => (Number.isNaN(r.cpuRatio) ? r.ratio : r.cpuRatio)), 0);
 const worstRule = Math.max(...rule.map((r) => r.ratio), 0);
 console.log(`worst scanner ratio ${worst.toFixed(2)} (goal <= ${SCAN_GOAL}); worst rule ratio ${worstRule.toFixed(2)} (goal <= ${RULE_GOAL})`);
 process.exitCode = worst <= SCAN_GOAL && worstRule <= RULE_GOAL ? 0 : 1;

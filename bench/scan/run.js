@@ -14,7 +14,8 @@
 // the walking, reading and needle searching mirra-scan cannot avoid, spread over every CPU.
 //
 // Runs are interleaved (A B C A B C …) after one warm-up of each, so all see the same page cache and
-// the same machine load. Wall time is taken with Node's clock around each child; peak memory (max RSS)
+// the same machine load. Wall time is taken with Node's clock around each child; CPU time (user + system)
+// and peak memory (max RSS)
 // with GNU time (`/usr/bin/time -f %M`). Prints medians, the ratios, and checks that every planted key
 // was found at its place (by keySha256, file, line and column) and that nothing else was.
 //
@@ -68,12 +69,12 @@ function timed(name, argv, okCodes) {
   const rssFile = path.join(os.tmpdir(), `mirra-bench-${name}.rss`);
   const fd = fs.openSync(out, 'w');
   const started = process.hrtime.bigint();
-  const r = spawnSync(GNU_TIME, ['-f', '%M', '-o', rssFile, ...argv], { stdio: ['ignore', fd, 'pipe'], maxBuffer: 16 * 1024 * 1024 });
+  const r = spawnSync(GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, ...argv], { stdio: ['ignore', fd, 'pipe'], maxBuffer: 16 * 1024 * 1024 });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   fs.closeSync(fd);
   if (!okCodes.includes(r.status)) throw new Error(`${argv.join(' ')} exited with ${r.status}: ${r.stderr}`);
-  const rssKb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-  return { wallMs, rssMb: rssKb / 1024, out };
+  const [rssKb, user, sys] = fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { wallMs, cpuMs: (user + sys) * 1000, rssMb: rssKb / 1024, out };
 }
 
 function checkFindings(reportFile, keys) {
@@ -121,6 +122,8 @@ function row(name, target, keys, extra = []) {
   console.log(`  median wall: ${cols}`);
   const vs = commands.filter((c) => c.id !== 'mirra-scan').map((c) => `${(m / med(c.id)).toFixed(2)}x ${c.id}`).join(', ');
   console.log(`  mirra-scan = ${vs}   (goal <= ${GOAL_FLOOR_RATIO}x node floor: ${m / floor <= GOAL_FLOOR_RATIO ? 'met' : 'MISSED'}); node floor = ${(floor / med('rg')).toFixed(2)}x rg`);
+  const cpu = (id) => median(runs.get(id).map((r) => r.cpuMs));
+  console.log(`  CPU time (user + system): ${commands.map((c) => `${c.id} ${cpu(c.id).toFixed(0)} ms`).join(', ')}; mirra-scan = ${(cpu('mirra-scan') / cpu('node floor')).toFixed(2)}x node floor`);
   console.log(`  peak RSS: mirra-scan max ${rssMax.toFixed(0)} MB (goal < ${GOAL_RSS_MB} MB: ${rssMax < GOAL_RSS_MB ? 'met' : 'MISSED'}), rg ${median(runs.get('rg').map((r) => r.rssMb)).toFixed(0)} MB, node floor ${median(runs.get('node floor').map((r) => r.rssMb)).toFixed(0)} MB`);
   console.log(`  planted keys: ${keys.length - missing.length}/${keys.length} found, ${misplaced.length} at the wrong place, ${unexpected.length} unexpected findings`);
   for (const k of missing.slice(0, 10)) console.log(`    missing: ${k.file}:${k.line ?? '?'} (${k.how})`);
