@@ -192,10 +192,13 @@ function firstAfterPrefix(src: Source, afterStem: number, form: TraceForm, skipB
     // Bytes [skipBytes, skipBytes + 1] are `_` and the byte after it; decode the group of the latter.
     const byte = skipBytes + 1;
     const g = afterStem + 4 * Math.floor(byte / 3);
+    if (g + 4 > src.length) return -1;
     let bits = 0;
+    // Hostile text repeats this millions of times: the four characters read without a helper.
+    const text = typeof src === 'string' ? src : null;
     for (let k = 0; k < 4; k++) {
-      const d = codeAt(src, g + k);
-      const v = d >= 0 && d < 128 ? B64_VALUE[d] : -1;
+      const d = text !== null ? text.charCodeAt(g + k) : (src as Buffer)[g + k];
+      const v = d < 128 ? B64_VALUE[d] : -1;
       if (v < 0) return -1;
       bits = (bits << 6) | v;
     }
@@ -266,16 +269,29 @@ export function forEachBufferHit(buf: Buffer, needle: Buffer, head: number, from
       const first = tail[0];
       const n = tail.length;
       const last = buf.length - n;
-      outer: for (let j = i + 1; j <= last; j++) {
+      // After a hit, the next can start no sooner than the tail's shortest self-overlap allows.
+      const step = selfOverlapStep(tail);
+      outer: for (let j = i + step; j <= last; j++) {
         if (buf[j] !== first) continue;
         for (let k = 1; k < n; k++) if (buf[j + k] !== tail[k]) continue outer;
         if (headMatches(j)) onHit(j - head);
+        j += step - 1;
       }
       return;
     }
     hits = 0;
     since = i;
   }
+}
+
+/** The least distance between two overlapping occurrences of `needle` (its length when none can overlap). */
+function selfOverlapStep(needle: Uint8Array): number {
+  for (let s = 1; s < needle.length; s++) {
+    let borders = true;
+    for (let k = 0; k + s < needle.length; k++) if (needle[k + s] !== needle[k]) borders = false;
+    if (borders) return s;
+  }
+  return needle.length;
 }
 
 /** `forEachBufferHit` for text. */
