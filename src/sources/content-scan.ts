@@ -230,15 +230,23 @@ function lastLineStart(view: Buffer, from: number, to: number, form: TextForm): 
     const nl = to > from ? view.lastIndexOf(10, to - 1) : -1;
     return nl >= from ? nl + 1 : -1;
   }
-  for (let i = to - 2; i >= from; i -= 2) if (unitAt(view, i, form) === 10) return i + 2;
-  return -1;
+  // A UTF-16 line feed is two bytes; searched natively (forward: a backward search of a two-byte
+  // needle is not), and taken only where a code unit starts.
+  const nl = form === 'utf16le' ? NL_UTF16LE : NL_UTF16BE;
+  let last = -1;
+  for (let i = view.indexOf(nl, from); i >= 0 && i + 1 < to; i = view.indexOf(nl, i + 1)) if ((i - from) % 2 === 0) last = i;
+  return last < 0 ? -1 : last + 2;
 }
+
+const NL_UTF16LE = Buffer.from([10, 0]);
+const NL_UTF16BE = Buffer.from([0, 10]);
 
 /** Newlines in `[from, to)`. */
 function countNewlines(view: Buffer, from: number, to: number, form: TextForm): number {
   if (form === 'utf8') return countLineFeeds(view, from, to);
+  const nl = form === 'utf16le' ? NL_UTF16LE : NL_UTF16BE;
   let n = 0;
-  for (let i = from; i + 1 < to; i += 2) if (unitAt(view, i, form) === 10) n++;
+  for (let i = view.indexOf(nl, from); i >= 0 && i + 1 < to; i = view.indexOf(nl, i + 1)) if ((i - from) % 2 === 0) n++;
   return n;
 }
 
