@@ -6,6 +6,7 @@
 // with a message, and fails under CI=true.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { fakeKey } from '../support/fake-keys.js';
@@ -102,10 +103,13 @@ describeWithTool('npm', toolWorks('npm'), 'npm workspaces', () => {
     const r = repo({ 'package.json': pkg({ name: 'app', devDependencies: { 'eslint-plugin-mirra': dep } }) });
     must(sh(r, 'npm', ['install', '--no-audit', '--no-fund']), 'npm install');
     const before = [r.read('package.json'), r.read('package-lock.json')];
-    const res = install(r, r.dir, [], { npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0', npm_config_offline: 'false' });
+    // An empty cache: npm must ask the (unreachable) registry, whatever earlier installs left in the user's cache.
+    const emptyCache = fs.mkdtempSync(path.join(os.tmpdir(), 'mirra-npm-cache-'));
+    const res = install(r, r.dir, [], { npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0', npm_config_offline: 'false', npm_config_cache: emptyCache });
     expect(res.status).toBe(2);
     expect(res.stderr).toContain('`npm install --save-dev husky` failed');
-    expect(res.stderr).toMatch(/npm said:\n[\s\S]*(ECONNREFUSED|127\.0\.0\.1)/);
+    // A fatal reason is one line on stderr: npm's own lines come with their line feeds escaped.
+    expect(res.stderr).toMatch(/npm said:\\n[\s\S]*(ECONNREFUSED|127\.0\.0\.1)/);
     expect([r.read('package.json'), r.read('package-lock.json')]).toEqual(before);
     expect(fs.existsSync(r.path('.husky'))).toBe(false);
   });
