@@ -18,7 +18,9 @@ guardOutput();
 function fail(message: string): never {
   // A key can reach a message through what the user typed (a path, a revision, a URL): the guarded
   // stream masks it.
-  process.stderr.write(`mirra-scan: ${printable(message)}\n`);
+  // Control characters are escaped (a name cannot restyle the terminal); a reason that quotes a
+  // tool's own lines (npm's error, from install) keeps its line breaks.
+  process.stderr.write(`mirra-scan: ${message.split('\n').map(printable).join('\n')}\n`);
   process.exit(EXIT_CANNOT_SCAN);
 }
 
