@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Rule } from 'eslint';
 import ignore from 'ignore';
 import type { TSESTree } from '@typescript-eslint/types';
-import { detectKeys, hasInlineAllow, hasKeyTrace, hasSplitStemTrace, keySha256, maskSecrets, MIN_KEY_LENGTH, redactKey, type KeyMatch } from '../src/detector/index.js';
+import { detectKeys, hasInlineAllow, hasKeyTrace, hasSplitStemTrace, keySha256, maskSecrets, MIN_KEY_LENGTH, redactKey, scanContent, type KeyMatch } from '../src/detector/index.js';
 import type { Encoding, KeyType } from '../src/finding.js';
 import { buildHint } from '../src/hints/index.js';
 import { loadConfigSync, type MirraScanConfig } from '../src/config/index.js';
@@ -39,6 +39,12 @@ function mayBeString(init: Node): boolean {
   const n = unwrap(init);
   return (n.type === 'Literal' && typeof n.value === 'string') || n.type === 'TemplateLiteral' || n.type === 'Identifier' || n.type === 'ArrayExpression' || isComposition(n);
 }
+
+/** Any character some ESLint language ends a line with (CSS counts a form feed too). */
+const LINE_BREAK = /[\r\n\f\u2028\u2029]/;
+
+/** Lookups of a place in a non-JavaScript file (counted, so an attack can show they stay one per line). */
+export const WHOLE_TEXT_WORK = { locLookups: 0 };
 
 export type MessageId = 'hardcodedKey' | 'composedKey' | 'useEnvVar' | 'badConfig' | 'badOptions';
 
@@ -195,6 +201,39 @@ export default createRule<[RuleOptions], MessageId>({
       }
       return hint;
     };
+
+    // Not JavaScript (@eslint/json, @eslint/markdown, @eslint/css, or any other ESLint language): no
+    // literal or comment nodes to visit, so the file's whole text goes to the detector, as the CLI
+    // reads a file, with the CLI's reading of the inline allow marker (on the key's line).
+    if (sourceCode.ast.type !== 'Program') {
+      return { [sourceCode.ast.type]: () => scanWholeText() } as unknown as Rule.RuleListener;
+    }
+    function scanWholeText(): void {
+      // The language's own coordinates (JSON, Markdown and CSS count columns from 1), which is what
+      // ESLint expects back in `loc`. Its getLocFromIndex searches the rest of the text on each call
+      // on the last line, so a key is placed from the previous one when no line break lies between
+      // them: a minified line of thousands of keys costs one lookup, not one pass per key.
+      let last: { at: number; line: number; column: number } | null = null;
+      const locOf = (at: number): { line: number; column: number } => {
+        if (last && at >= last.at && !LINE_BREAK.test(source.slice(last.at, at))) {
+          last = { at, line: last.line, column: last.column + (at - last.at) };
+        } else {
+          WHOLE_TEXT_WORK.locLookups++;
+          last = { at, ...sourceCode.getLocFromIndex(at) };
+        }
+        return { line: last.line, column: last.column };
+      };
+      for (const k of scanContent(source, { skipInlineAllowed: inlineAllow })) {
+        if (!isWanted(k)) continue;
+        const start = locOf(k.start);
+        const end = locOf(k.end);
+        context.report({
+          loc: { start, end },
+          messageId: 'hardcodedKey',
+          data: { keyKind: KEY_KIND[k.keyType], redacted: k.redacted, encodingNote: ENCODING_NOTE[k.encoding] ?? '', hint: hintFor(k.keyType) },
+        });
+      }
+    }
 
     function report(
       m: KeyMatch,
