@@ -80,11 +80,11 @@ describe('verification cache', () => {
   it('asks again once the TTL has passed', async () => {
     const key = fakeKey();
     api.setBehaviour(key, 'revoked');
-    await verifyKeys([key], { apiUrl: api.url, cacheDir: dir, cacheTtlMs: 40 });
-    await verifyKeys([key], { apiUrl: api.url, cacheDir: dir, cacheTtlMs: 40 });
+    await verifyKeys([key], { apiUrl: api.url, cacheDir: dir, cacheTtlMs: 3000 });
+    await verifyKeys([key], { apiUrl: api.url, cacheDir: dir, cacheTtlMs: 3000 });
     expect(api.requests(key)).toBe(1);
-    await new Promise((r) => setTimeout(r, 60));
-    await verifyKeys([key], { apiUrl: api.url, cacheDir: dir, cacheTtlMs: 40 });
+    await new Promise((r) => setTimeout(r, 3100));
+    await verifyKeys([key], { apiUrl: api.url, cacheDir: dir, cacheTtlMs: 3000 });
     expect(api.requests(key)).toBe(2);
   });
 
