@@ -6,7 +6,7 @@ import { base64Back, base64Forward, decodeBase64Window, decodeUtf16Window, WRITT
 import { parseCandidate, rejectingFilter } from './filters.js';
 import { isHexCode, isWordCode, KEY_PREFIX, TYPED_PREFIXES } from './key-format.js';
 import { findStemBlock, stemSearchLimit } from './line-feeds.js';
-import { formAfterStem, mayBeKeyAfterStem, TraceForm } from './plausible.js';
+import { DENSE_CHECK, DENSE_GAP, formAfterStem, mayBeKeyAfterStem, TraceForm } from './plausible.js';
 import { DETECTOR_WORK } from './work.js';
 import { decodeWritten, encodedStemAt, ENCODED_R_NEEDLES, JoinContext, mayBeEncodedR, schemeAt, type WrittenScheme } from './written-forms.js';
 
@@ -99,7 +99,8 @@ const BASE64_NEEDLE_BYTES: readonly ByteNeedle[] = BASE64_NEEDLES.map((n) => {
     ...toBytes(n),
     traceAt(buf: Buffer, hit: number): number {
       const at = hit - n.head - n.at; // where the stem starts if it is in one run
-      if (at >= 0 && at + stem.length <= buf.length && buf.compare(stem, 0, stem.length, at, at + stem.length) === 0) return at;
+      // A stem in one run is reported by its first piece alone (dense base64 would judge it twice).
+      if (bytesAt(buf, at, stem)) return n.at === 0 ? at : -1;
       // Cut by a line break: look at the text around it (a wrapped line is read back up to 1 KiB).
       let cut = false;
       for (let i = Math.max(0, at - 2); i < Math.min(buf.length, at + stem.length + 2); i++) if (buf[i] === 10 || buf[i] === 13) cut = true;
@@ -111,12 +112,40 @@ const BASE64_NEEDLE_BYTES: readonly ByteNeedle[] = BASE64_NEEDLES.map((n) => {
     },
   };
 });
+/** The whole base64 stem each base64 needle belongs to, as bytes. */
+const stemBytes: readonly Buffer[] = BASE64_NEEDLES.map((n) => Buffer.from(BASE64_STEMS[n.stem].full, 'latin1'));
 const UTF16_NEEDLE_BYTES = toBytes(UTF16_NEEDLE);
 const TRACE_NEEDLE_BYTES: readonly ByteNeedle[] = [...BASE64_NEEDLE_BYTES, UTF16_NEEDLE_BYTES];
 
-/** Every start of needle `n` in `buf` from `from` on (a hint needle: the start of the trace it confirms). */
+/** Whether `bytes` stand in `buf` at `at` (a loop in JS: a native compare per hit costs more than it saves). */
+function bytesAt(buf: Buffer, at: number, bytes: Buffer): boolean {
+  if (at < 0 || at + bytes.length > buf.length) return false;
+  for (let k = 0; k < bytes.length; k++) if (buf[at + k] !== bytes[k]) return false;
+  return true;
+}
+
+/** The next start of `tail` in `buf` at or after `from`, by one loop over the bytes (for dense hits). */
+function nextByByte(buf: Buffer, tail: Buffer, from: number): number {
+  const first = tail[0];
+  const last = buf.length - tail.length;
+  outer: for (let j = from; j <= last; j++) {
+    if (buf[j] !== first) continue;
+    for (let k = 1; k < tail.length; k++) if (buf[j + k] !== tail[k]) continue outer;
+    return j;
+  }
+  return -1;
+}
+
+/**
+ * Every start of needle `n` in `buf` from `from` on (a hint needle: the start of the trace it
+ * confirms). Where hits come thick (hostile text), the rest is searched byte by byte, as
+ * `forEachBufferHit` does: one native `indexOf` per hit would cost more than the bytes between hits.
+ */
 function forEachNeedle(buf: Buffer, n: ByteNeedle, from: number, onHit: (at: number) => number | void): void {
   const h = n.headBytes.length;
+  let hits = 0;
+  let since = from;
+  let dense = false;
   let i = buf.indexOf(n.tail, from + h);
   while (i >= 0) {
     let ok = true;
@@ -128,7 +157,12 @@ function forEachNeedle(buf: Buffer, n: ByteNeedle, from: number, onHit: (at: num
       if (resume !== undefined && resume < 0) return;
       if (resume !== undefined) next = Math.max(next, resume + h);
     }
-    i = buf.indexOf(n.tail, next);
+    if (!dense && ++hits >= DENSE_CHECK) {
+      if (i - since < DENSE_CHECK * DENSE_GAP) dense = true;
+      hits = 0;
+      since = i;
+    }
+    i = dense ? nextByByte(buf, n.tail, next) : buf.indexOf(n.tail, next);
   }
 }
 
@@ -168,6 +202,8 @@ function isStemAt(buf: Buffer, i: number): boolean {
 function forEachStem(buf: Buffer, from: number, onHit: (at: number) => number | void): void {
   const limit = stemSearchLimit(buf);
   let i = from;
+  let hits = 0;
+  let since = from;
   while (i < limit) {
     const block = findStemBlock(buf, i, limit);
     if (block < 0) {
@@ -178,15 +214,34 @@ function forEachStem(buf: Buffer, from: number, onHit: (at: number) => number | 
     let j = Math.max(block, i);
     i = blockEnd;
     while (j < blockEnd) {
-      const resume = isStemAt(buf, j) ? onHit(j) : undefined;
+      const resume = isStemAt(buf, j) ? (hits++, onHit(j)) : undefined;
       if (resume !== undefined && resume < 0) return;
       if (resume !== undefined && resume > j + 1) {
         j = resume;
         i = Math.max(blockEnd, resume);
       } else j++;
     }
+    if (hits >= DENSE_CHECK) {
+      // Stems come thick (hostile text): one call per 16-byte block costs more than a loop over the bytes.
+      if (i - since < DENSE_CHECK * DENSE_GAP) return stemsByByte(buf, i, onHit);
+      hits = 0;
+      since = i;
+    }
   }
   stemsByIndexOf(buf, i, onHit);
+}
+
+/** `forEachStem` from `from` to the end, by one loop over the bytes. */
+function stemsByByte(buf: Buffer, from: number, onHit: (at: number) => number | void): void {
+  let j = from;
+  while (j < buf.length) {
+    const c = buf[j];
+    if ((c === 109 || c === 77) && isStemAt(buf, j)) {
+      const resume = onHit(j);
+      if (resume !== undefined && resume < 0) return;
+      j = resume !== undefined && resume > j + 1 ? resume : j + 1;
+    } else j++;
+  }
 }
 
 function stemsByIndexOf(buf: Buffer, from: number, onHit: (at: number) => number | void): void {
@@ -267,11 +322,11 @@ export function keyTraceOffsets(buf: Buffer, from = 0, options: { all?: boolean 
     if (form === null || may(i + STEM.length, form)) out.push(i);
   });
   BASE64_NEEDLE_BYTES.forEach((n, k) => {
-    const { full, offsetInGroup, byteOffset } = BASE64_STEMS[BASE64_NEEDLES[k].stem];
+    const { offsetInGroup, byteOffset } = BASE64_STEMS[BASE64_NEEDLES[k].stem];
     forEachNeedle(buf, n, from, (at) => {
       // The cheap look reads whole groups in one run: a stem cut by a wrapped line break is judged in full.
       const group = at - offsetInGroup;
-      const inOneRun = group >= from && buf.toString('latin1', at, at + full.length) === full;
+      const inOneRun = group >= from && bytesAt(buf, at, stemBytes[k]);
       if (!inOneRun || may(group, TraceForm.Base64, byteOffset + STEM.length)) out.push(at);
     });
   });

@@ -244,8 +244,8 @@ function endsTemplate(r: CharReader): boolean {
 }
 
 /** After this many hits of a needle, a search that found them closer than DENSE_GAP apart on average goes on byte by byte. */
-const DENSE_CHECK = 256;
-const DENSE_GAP = 64;
+export const DENSE_CHECK = 256;
+export const DENSE_GAP = 64;
 
 /**
  * Every start of `needle` in `buf` from `from` on. The search is for the needle from its `head`-th
