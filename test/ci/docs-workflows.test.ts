@@ -94,7 +94,7 @@ describe('docs/ci/github-actions.yml', () => {
 
 describe('docs/ci: package versions are pinned', () => {
   it('every eslint-plugin-mirra install names the exact version', () => {
-    for (const file of fs.readdirSync(DOCS).filter((f) => f.endsWith('.yml'))) {
+    for (const file of fs.readdirSync(DOCS).filter((f) => f !== 'README.md')) {
       const text = fs.readFileSync(path.join(DOCS, file), 'utf8');
       for (const m of text.matchAll(/eslint-plugin-mirra@v?([\w.^~*-]+)/g)) expect(m[1], file).toBe(PACKAGE_VERSION);
     }
@@ -164,6 +164,65 @@ describe('docs/ci/github-actions-org-matrix.yml', () => {
     expect(results[1].summary).toContain('**acme/leaky**: 1 key(s) found');
     expect(results[1].reports).toEqual(['acme__leaky.json']);
   });
+});
+
+describe('docs/ci snippets for the other CI systems run as written under their pull request variables', () => {
+  // origin: main (clean) and feature (adds a key); the CI clone has only feature, as these systems clone.
+  let prClone: string;
+  const prKey = fakeKey('install', 84);
+  const pr: Record<string, string> = {};
+  beforeAll(() => {
+    HistoryRepo.init(path.join(root, 'pr-origin.git'), true);
+    const url = 'file://' + path.join(root, 'pr-origin.git');
+    const dev = HistoryRepo.clone(url, path.join(root, 'pr-dev'));
+    dev.git('checkout', '-q', '-b', 'main');
+    pr.base = dev.write('README.md', '# x\n').commit('base');
+    dev.git('push', '-q', 'origin', 'main');
+    dev.git('checkout', '-q', '-b', 'feature');
+    pr.head = dev.write('src/pr.js', `export const k = '${prKey}';\n`).commit('pr');
+    dev.git('push', '-q', 'origin', 'feature');
+    prClone = HistoryRepo.clone(url, path.join(root, 'pr-ci'), '--single-branch', '--branch', 'feature').dir;
+  });
+
+  /** The shell lines of each snippet that install, fetch and scan, minus the install (mirra-scan is on PATH). */
+  const scripts: Record<string, { lines: () => string[]; env: () => NodeJS.ProcessEnv }> = {
+    'bitbucket-pipelines.yml': {
+      lines: () => yaml<{ pipelines: { 'pull-requests': Record<string, Array<{ step: { script: string[] } }>> } }>('bitbucket-pipelines.yml').pipelines['pull-requests']['**'][0].step.script,
+      env: () => ({ BITBUCKET_BUILD_NUMBER: '3', BITBUCKET_COMMIT: pr.head, BITBUCKET_PR_ID: '2', BITBUCKET_PR_DESTINATION_BRANCH: 'main', BITBUCKET_PR_DESTINATION_COMMIT: pr.base.slice(0, 12) }),
+    },
+    'azure-pipelines.yml': {
+      lines: () => yaml<{ steps: Array<{ script?: string }> }>('azure-pipelines.yml').steps.flatMap((s) => (s.script ? [s.script] : [])),
+      // fetchDepth: 0 on the checkout fetches every branch: done here by the fetch Azure's checkout makes.
+      env: () => ({ TF_BUILD: 'True', BUILD_REASON: 'PullRequest', SYSTEM_PULLREQUEST_TARGETBRANCH: 'refs/heads/main', BUILD_SOURCEVERSION: pr.head }),
+    },
+    Jenkinsfile: {
+      lines: () => [...fs.readFileSync(path.join(DOCS, 'Jenkinsfile'), 'utf8').matchAll(/^\s*sh '(.*)'$/gm)].map((m) => m[1]),
+      env: () => ({ JENKINS_URL: 'http://127.0.0.1:8080/', GIT_COMMIT: pr.head, CHANGE_ID: '5', CHANGE_TARGET: 'main' }),
+    },
+    'circleci-config.yml': {
+      lines: () => yaml<{ jobs: { 'mirra-scan': { steps: Array<{ run?: string } | string> } } }>('circleci-config.yml').jobs['mirra-scan'].steps.flatMap((s) => (typeof s === 'object' && s.run ? [s.run] : [])),
+      env: () => ({ CIRCLECI: 'true', CIRCLE_SHA1: pr.head, CIRCLE_BRANCH: 'feature', MIRRA_SCAN_BASE_REVISION: pr.base }),
+    },
+    'buildkite-pipeline.yml': {
+      lines: () => yaml<{ steps: Array<{ command: string[] }> }>('buildkite-pipeline.yml').steps[0].command,
+      env: () => ({ BUILDKITE: 'true', BUILDKITE_COMMIT: pr.head, BUILDKITE_PULL_REQUEST: '9', BUILDKITE_PULL_REQUEST_BASE_BRANCH: 'main' }),
+    },
+  };
+
+  for (const [file, snippet] of Object.entries(scripts)) {
+    it(`${file}: fetches what it needs and fails on the pull request's key`, () => {
+      const lines = snippet.lines();
+      expect(lines.some((l) => l.startsWith('npm install --global') && l.includes('eslint-plugin-mirra@'))).toBe(true);
+      expect(lines.at(-1)).toBe('mirra-scan ci');
+      const clone = path.join(root, `pr-ci-${file}`);
+      fs.cpSync(prClone, clone, { recursive: true });
+      if (file === 'azure-pipelines.yml') execGit(['-C', clone, 'fetch', '-q', 'origin', '+refs/heads/*:refs/remotes/origin/*']);
+      const r = bash(lines.filter((l) => !l.startsWith('npm install')).join('\n'), clone, { CI: 'true', ...snippet.env() });
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stdout).toContain('src/pr.js:1:');
+      expect(r.stdout + r.stderr).not.toContain(prKey);
+    });
+  }
 });
 
 function execGit(args: string[]) {

@@ -24,7 +24,8 @@ export const GIT_ENV: NodeJS.ProcessEnv = {
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k === 'CI' || k.startsWith('GITHUB_') || k.startsWith('GITLAB_') || k.startsWith('CI_') || k.startsWith('RUNNER_')) continue;
+    if (k === 'CI' || /^(GITHUB|GITLAB|CI|RUNNER|BITBUCKET|BUILD|SYSTEM|CIRCLE|BUILDKITE|CHANGE)_/.test(k)) continue;
+    if (['TF_BUILD', 'JENKINS_URL', 'CIRCLECI', 'BUILDKITE', 'MIRRA_SCAN_BASE_REVISION'].includes(k)) continue;
     if (k.startsWith('GIT_')) continue;
     env[k] = v;
   }

@@ -20,7 +20,7 @@ interface CiOptions extends CommonOptions {
 export function registerCiCommand(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
   const cmd = program
     .command('ci')
-    .description('scan the commits of this CI run (GitHub Actions push / pull request, GitLab CI push / merge request), or REF..HEAD with --since')
+    .description('scan the commits of this CI run (GitHub Actions, GitLab CI, Bitbucket Pipelines, Azure Pipelines, Jenkins, CircleCI, Buildkite: docs/ci), or REF..HEAD with --since')
     .option('--since <ref>', 'scan REF..HEAD (outside a recognised CI, or to override it)')
     .option('--no-ignore', 'honour neither .mirrascanignore nor the config\'s ignorePaths (for security-critical pipelines)');
   addCommonOptions(cmd).action((options: CiOptions) =>

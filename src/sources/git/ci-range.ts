@@ -1,17 +1,18 @@
 // Which commits a CI run is about, from the CI's own environment: GitHub Actions (the push's
-// before..after, a pull request's base..head), GitLab CI (the merge request's diff base, the push's
-// CI_COMMIT_BEFORE_SHA), else `--since REF`. A new branch (before = all zeros) or a force push whose
+// before..after, a pull request's base..head, a merge queue entry), GitLab CI (the merge request's
+// diff base, the push's CI_COMMIT_BEFORE_SHA), the systems of ./ci-systems.ts, else `--since REF`. A new branch (before = all zeros) or a force push whose
 // old tip is gone scans the commits no other remote branch has. A shallow clone that lacks part of
 // the range is a ScanFailure saying how to fetch enough history: never a silent pass.
 
 import fs from 'node:fs';
 import { CONFIG_SEARCH_PLACES } from '../../config/index.js';
 import { ScanFailure, UsageError } from '../../errors.js';
+import { OTHER_SYSTEMS, otherSystemRange, SHALLOW_FIX } from './ci-systems.js';
 import { touchesShallowBoundary } from './commits.js';
 import { gitArgs, streamGit } from './process.js';
 import { SCAN_IGNORE_FILE } from '../ignored-paths.js';
 
-export type CiProvider = 'github' | 'gitlab' | 'since';
+export type CiProvider = 'github' | 'gitlab' | 'bitbucket' | 'azure' | 'jenkins' | 'circleci' | 'buildkite' | 'since';
 
 export interface CiRange {
   provider: CiProvider;
@@ -39,12 +40,12 @@ export function shallowFix(provider: CiProvider): string {
     case 'gitlab':
       return 'set `GIT_DEPTH: 0` in the job\'s variables (or run `git fetch --unshallow` before mirra-scan)';
     default:
-      return 'run `git fetch --unshallow` (or fetch deep enough to include the range) before mirra-scan';
+      return SHALLOW_FIX[provider] ?? 'run `git fetch --unshallow` (or fetch deep enough to include the range) before mirra-scan';
   }
 }
 
 /** A range request before it is checked against the clone. */
-interface Wanted {
+export interface Wanted {
   provider: CiProvider;
   /** Base of the range; null when there is none (a new branch). */
   base: string | null;
@@ -70,7 +71,9 @@ function wantedRange(options: CiRangeOptions): Wanted | null {
   }
   if (env.GITHUB_ACTIONS === 'true') return githubRange(env);
   if (env.GITLAB_CI === 'true') return gitlabRange(env);
-  throw new UsageError('ci: no CI environment recognised (GitHub Actions or GitLab CI); pass --since REF to scan REF..HEAD');
+  const other = otherSystemRange(env);
+  if (other) return other;
+  throw new UsageError(`ci: no CI environment recognised (GitHub Actions, GitLab CI, ${OTHER_SYSTEMS}); pass --since REF to scan REF..HEAD`);
 }
 
 function githubRange(env: NodeJS.ProcessEnv): Wanted | null {
