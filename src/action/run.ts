@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const COMMANDS = ['ci', 'scan', 'history'] as const;
-const CLI = fileURLToPath(new URL('../../cli/mirra-scan.js', import.meta.url));
+// Bundled beside the CLI (dist/cli/action.js); tsc's copy (dist/src/action/run.js) finds it from there.
+const CLI = [new URL('./mirra-scan.js', import.meta.url), new URL('../../cli/mirra-scan.js', import.meta.url)].map((u) => fileURLToPath(u)).find((f) => fs.existsSync(f)) ?? 'mirra-scan';
 
 class InputError extends Error {}
 

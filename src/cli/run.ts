@@ -19,6 +19,19 @@ import { verifyOptionsFor } from './verify-options.js';
  * how the text format is printed when the command has its own (a server hook's `remote:` lines).
  */
 export async function finishRun(result: ScanResult, options: CommonOptions, config: MirraScanConfig, writeText?: (result: ScanResult) => void): Promise<number> {
+  await completeResult(result, options, config);
+  if (writeText && options.format === 'text' && !options.output) writeText(result);
+  else writeReport(result, options.format, { output: options.output, reveal: options.reveal, stdout: reportStdout });
+  if (options.sarifOutput) writeReport(result, 'sarif', { output: options.sarifOutput, reveal: options.reveal });
+  return exitCodeFor(result);
+}
+
+/** Everything finishRun does before printing; the programmatic API (src/scanner) does the same. */
+export async function completeResult(
+  result: ScanResult,
+  options: Pick<CommonOptions, 'reveal' | 'baseline' | 'verify' | 'apiUrl' | 'cache'>,
+  config: MirraScanConfig,
+): Promise<void> {
   if (!options.reveal) maskSecretsInNames(result);
   applyAllowedKeys(result, config);
   applyBaseline(result, options.baseline);
@@ -28,10 +41,6 @@ export async function finishRun(result: ScanResult, options: CommonOptions, conf
     await verifyFindings(result.findings, verifyOptionsFor(options, config));
   }
   addHints(result, config.envVar);
-  if (writeText && options.format === 'text' && !options.output) writeText(result);
-  else writeReport(result, options.format, { output: options.output, reveal: options.reveal, stdout: reportStdout });
-  if (options.sarifOutput) writeReport(result, 'sarif', { output: options.sarifOutput, reveal: options.reveal });
-  return exitCodeFor(result);
 }
 
 function addHints(result: ScanResult, envVar: string): void {
