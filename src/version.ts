@@ -22,3 +22,4 @@ export const TOOL = { name: 'mirra-scan', version: PACKAGE.version } as const;
 
 /** A page of the project's documentation, e.g. `docsUrl('docs/rules/no-hardcoded-api-key.md')`. */
 export const docsUrl = (file: string, anchor = ''): string => `${PACKAGE.homepage}/blob/main/${file}${anchor ? `#${anchor}` : ''}`;
+

@@ -3,6 +3,7 @@
 // and does not skip. The findings themselves are printed by finishRun like any other report.
 
 import { API_KEYS_PAGE, DEFAULT_ENV_VAR, SCRIPTS_PAGE } from '../hints/index.js';
+import { docsUrl } from '../version.js';
 import type { CommonOptions } from './common-options.js';
 import { EXIT_FINDINGS } from './exit-codes.js';
 
@@ -24,7 +25,7 @@ export function blockedMessage(action: BlockedAction, context: BlockedContext = 
     `${API_KEYS_PAGE} (a script key: publish a new script version at ${SCRIPTS_PAGE}), then update whatever uses it.`;
   const allow =
     'Not a real key (a test fixture, an example)? Put a `mirra-scan:allow` comment on its line, or allow its keySha256 ' +
-    'in the mirra-scan config (see docs/hooks.md).';
+    `in the mirra-scan config (${docsUrl('docs/config.md')}).`;
   const useEnv = `load it at run time from the ${env} environment variable instead (for local work, a \`.env\` file that \`.gitignore\` covers: add \`.env\` to \`.gitignore\`)`;
   const lines: string[] = [];
   if (action === 'push') {

@@ -15,6 +15,12 @@ export interface CommonOptions {
   baseline?: string;
   inlineAllow: boolean;
   config?: string;
+  /** `--no-color` sets false; otherwise FORCE_COLOR / NO_COLOR / a terminal decide. */
+  color?: boolean;
+  /** `--verbose`: the text report gives the full advice under every finding. */
+  verbose?: boolean;
+  /** Set by the hook commands (staged, commit-msg, pre-push), not a flag: quiet when clean. */
+  hook?: boolean;
 }
 
 export function addCommonOptions(cmd: Command): Command {
@@ -28,5 +34,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--baseline <file>', 'report only keys that are not in this baseline file')
     .option('--no-inline-allow', 'ignore `mirra-scan:allow` comments (for security teams)')
     .option('--config <file>', 'use this config file instead of searching for one')
-    .option('--reveal', 'print full keys (never do this in CI logs)', false);
+    .option('--reveal', 'print full keys (never do this in CI logs)', false)
+    .option('--no-color', 'no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them on)')
+    .option('--verbose', 'text: the full advice under every finding, not once per kind at the end', false);
 }

@@ -6,8 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ScanFailure, UsageError } from '../errors.js';
-import { TOOL } from '../version.js';
+import { PACKAGE, TOOL } from '../version.js';
 import { assertSafeApiUrl } from '../verify/url.js';
+import { closestCommand } from './did-you-mean.js';
 import { prepareReportFile } from './report-file.js';
 import { EXIT_CANNOT_SCAN } from './exit-codes.js';
 import { guardOutput } from './output.js';
@@ -70,6 +71,20 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   verify: async () => (await import('./commands/verify.js')).registerVerifyCommand,
 };
 
+program.addHelpText(
+  'after',
+  `
+Bare \`mirra-scan [PATH...]\` is \`mirra-scan scan [PATH...]\`: it scans files and folders (default: the
+current folder). \`mirra-scan <command> --help\` shows a command's options.
+
+Exit codes:
+  0  nothing found
+  1  at least one Mirra key found (verify: a key is live)
+  2  the scan could not be done (bad flag, not a git repository, unreadable input); one line on stderr
+
+Docs: ${PACKAGE.homepage}#readme`,
+);
+
 const asked = process.argv.slice(2).find((a) => !a.startsWith('-'));
 
 // `mirra-scan install` runs the installed hook once to see that git would reach this bin: it names
@@ -82,6 +97,13 @@ if (hookCheck && (asked === 'staged' || asked === 'commit-msg' || asked === 'pre
     fs.writeFileSync(hookCheck, asked);
     process.exit(0);
   }
+}
+
+// A word that is no command, no file and one or two letters away from a command is a typo, not a path
+// to scan: `mirra-scan scna` says so instead of "cannot read scna".
+if (asked !== undefined && !Object.hasOwn(COMMANDS, asked) && !fs.existsSync(asked)) {
+  const near = closestCommand(asked, Object.keys(COMMANDS));
+  if (near) fail(`unknown command ${JSON.stringify(asked)}: did you mean \`${near}\`? (a path to scan must exist; see mirra-scan --help)`);
 }
 const wanted = asked !== undefined && asked !== 'scan' && Object.hasOwn(COMMANDS, asked) ? [asked] : Object.keys(COMMANDS);
 for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]()))) register(program, run);

@@ -21,7 +21,16 @@ import { verifyOptionsFor } from './verify-options.js';
 export async function finishRun(result: ScanResult, options: CommonOptions, config: MirraScanConfig, writeText?: (result: ScanResult) => void): Promise<number> {
   await completeResult(result, options, config);
   if (writeText && options.format === 'text' && !options.output) writeText(result);
-  else writeReport(result, options.format, { output: options.output, reveal: options.reveal, stdout: reportStdout });
+  else {
+    writeReport(result, options.format, {
+      output: options.output,
+      reveal: options.reveal,
+      stdout: reportStdout,
+      color: options.color === false ? false : undefined,
+      verbose: options.verbose,
+      hook: options.hook,
+    });
+  }
   if (options.sarifOutput) writeReport(result, 'sarif', { output: options.sarifOutput, reveal: options.reveal });
   return exitCodeFor(result);
 }

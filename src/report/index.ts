@@ -34,8 +34,21 @@ export function render(result: ScanResult, format: ReportFormat, options: Report
 }
 
 /**
- * Writes the report to `output` (a file) or `stdout` (default: the process's); colour only for a
- * terminal without NO_COLOR. Without `reveal` the text goes through the one masking (a key in a name
+* Whether to colour text for a stream, as Node and most CLIs read the environment: `--no-color`
+ * (`flag` false) never; FORCE_COLOR forces it on (`0` or `false`: off) and wins over NO_COLOR, as in
+ * Node; NO_COLOR (any non-empty value) turns it off; otherwise only on a terminal.
+ */
+export function colorWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env, flag?: boolean): boolean {
+  if (flag === false) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR) return false;
+  return stream.isTTY === true;
+}
+
+/**
+ * Writes the report to `output` (a file, never coloured) or `stdout` (default: the process's), coloured
+ * as colorWanted says. Without `reveal` the text goes through the one masking (a key in a name
  * from a commit, say, is masked in every format); a file that shows full keys is written 0600.
  */
 export function writeReport(
@@ -50,7 +63,7 @@ export function writeReport(
     else fs.writeFileSync(options.output, text);
     return;
   }
-  const color = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const color = colorWanted(process.stdout, process.env, options.color);
   (options.stdout ?? process.stdout).write(shown(render(result, format, { ...options, color })));
 }
 

@@ -2,6 +2,7 @@
 
 import pc from 'picocolors';
 import { FINDINGS_KEPT_PER_CONTENT, secretOf, type Finding, type ScanResult } from '../finding.js';
+import { docsUrl } from '../version.js';
 import type { ReportOptions } from './options.js';
 
 const STATUS_WORD: Record<string, string> = {
@@ -30,6 +31,7 @@ function where(f: Finding): string {
   return `${printable(f.file)}:${f.line}:${f.column}${commit}`;
 }
 
+/** One finding: its place, key type, redacted key and how it was written, then the source line and a marker. */
 export function renderFinding(f: Finding, options: ReportOptions): string {
   const c = pc.createColors(options.color === true);
   const keyText = options.reveal ? secretOf(f) : f.redacted;
@@ -48,8 +50,32 @@ export function renderFinding(f: Finding, options: ReportOptions): string {
     const paint = f.verification.status === 'live' ? c.red : f.verification.status === 'invalid' ? c.green : c.yellow;
     lines.push(`  verification: ${paint(word)}${detail}`);
   }
-  if (f.hint) lines.push(`  ${c.cyan('what to do:')} ${printable(f.hint)}`);
+  if (options.verbose && f.hint) lines.push(`  ${c.cyan('what to do:')} ${printable(f.hint)}`);
   return lines.join('\n');
+}
+
+/**
+ * The advice, said once per kind: findings that share a hint (the same place, key type and
+ * verification) get it once, after all findings, naming the places it is for when there are several kinds.
+ */
+function adviceOnce(findings: Finding[], c: ReturnType<typeof pc.createColors>): string[] {
+  // A hint names its finding's file: findings whose hints differ only in that name are one kind.
+  const FILE = '\u0000file\u0000';
+  const byHint = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!f.hint) continue;
+    const kind = f.file ? f.hint.split(f.file).join(FILE) : f.hint;
+    byHint.set(kind, [...(byHint.get(kind) ?? []), f]);
+  }
+  const out: string[] = [];
+  for (const [kind, group] of byHint) {
+    const hint = new Set(group.map((f) => f.file)).size === 1 ? group[0].hint : kind.split(FILE).join('the file');
+    const places = group.slice(0, 4).map((f) => `${printable(f.file)}:${f.line}`);
+    const more = group.length > places.length ? ` and ${group.length - places.length} more` : '';
+    const label = byHint.size === 1 ? 'what to do:' : `what to do for ${places.join(', ')}${more}:`;
+    out.push(`${c.cyan(label)} ${printable(hint)}`, '');
+  }
+  return out;
 }
 
 function plural(n: number, word: string): string {
@@ -65,7 +91,12 @@ function size(bytes: number): string {
 export function renderText(result: ScanResult, options: ReportOptions): string {
   const c = pc.createColors(options.color === true);
   const out: string[] = [];
-  for (const f of result.findings) out.push(renderFinding(f, options), '');
+  // Grouped by file (in the order files first appear), one block per finding.
+  const byFile = new Map<string, Finding[]>();
+  for (const f of result.findings) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+  for (const group of byFile.values()) for (const f of group) out.push(renderFinding(f, options), '');
+  // A hook's block message says what to do itself: the advice is not said twice.
+  if (!options.verbose && !options.hook) out.push(...adviceOnce(result.findings, c));
   for (const e of result.errors) out.push(c.yellow(`skipped ${printable(e.file)}: ${printable(e.message)}`));
   for (const u of result.unlisted ?? []) {
     const commit = u.commit ? ` in commit ${u.commit.slice(0, 12)}` : '';
@@ -75,11 +106,12 @@ export function renderText(result: ScanResult, options: ReportOptions): string {
   const s = result.stats;
   const scanned = `scanned ${plural(s.files, 'file')} (${size(s.bytes)}) in ${s.durationMs} ms`;
   if (result.findings.length === 0) {
+    // A hook is quiet when the commit or push goes through.
+    if (options.hook && result.errors.length === 0) return '';
     out.push(c.green(`✔ no Mirra keys found; ${scanned}`) + (s.skipped ? `, ${s.skipped} skipped` : ''));
   } else {
-    const files = new Set(result.findings.map((f) => `${f.commit ?? ''}:${f.file}`)).size;
-    out.push(c.red(`✖ ${plural(result.findings.length, 'Mirra key')} found in ${plural(files, 'place')}; ${scanned}`) + (s.skipped ? `, ${s.skipped} skipped` : ''));
-    out.push('  A line that is not a key: add a `mirra-scan:allow` comment to it, or allow its keySha256 in the config (see README).');
+    out.push(c.red(`✖ ${plural(result.findings.length, 'Mirra key')} found in ${plural(byFile.size, 'file')}; ${scanned}`) + (s.skipped ? `, ${s.skipped} skipped` : ''));
+    out.push(`  A line that is not a key: add a \`mirra-scan:allow\` comment to it, or allow its keySha256 in the config (${docsUrl('docs/config.md')}).`);
   }
   return out.join('\n') + '\n';
 }

@@ -107,10 +107,13 @@ describe('hints in every output format', () => {
     expect(api.requests()).toBe(cases.filter((c) => c.status !== 'unchecked').length);
   });
 
-  it('text: each finding shows its hint', () => {
+  it('text: each kind of advice once, naming its findings; --verbose: each finding shows its hint', () => {
     const text = render(result, 'text', { color: false });
+    const verbose = render(result, 'text', { color: false, verbose: true });
     for (const c of cases) {
-      expect(text).toContain(`what to do: ${c.finding.hint}\n`);
+      expect(text.split(`: ${c.finding.hint}\n`)).toHaveLength(2); // said once
+      expect(text).toMatch(new RegExp(`what to do for [^\\n]*${c.finding.file}:${c.finding.line}`));
+      expect(verbose).toContain(`what to do: ${c.finding.hint}\n`);
       for (const phrase of expectedPhrases(c)) expect(c.finding.hint).toContain(phrase);
     }
     expect(text).toContain('verification: LIVE');

@@ -33,7 +33,7 @@ export function registerCommitMsgCommand(program: Command, run: (action: () => P
         cleanup: options.cleanup,
         inlineAllow: inlineAllowFor(options.inlineAllow, config),
       });
-      const code = await finishRun(result, options, config);
+      const code = await finishRun(result, { ...options, hook: true }, config);
       printBlockedMessage(code, options, 'commit-message', { messageFile: file });
       return code;
     }),

@@ -42,7 +42,7 @@ export function registerPrePushCommand(program: Command, run: (action: () => Pro
         honourIgnoreFile: options.ignore,
         inlineAllow: inlineAllowFor(options.inlineAllow, config),
       });
-      const code = await finishRun(result, options, config);
+      const code = await finishRun(result, { ...options, hook: true }, config);
       printBlockedMessage(code, options, 'push', { remote });
       return code;
     }),

@@ -15,7 +15,7 @@ export function registerStagedCommand(program: Command, run: (action: () => Prom
     run(async () => {
       const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
       const result = await scanStaged({ cwd: process.cwd(), ignorePaths: config.ignorePaths, inlineAllow: inlineAllowFor(options.inlineAllow, config) });
-      const code = await finishRun(result, options, config);
+      const code = await finishRun(result, { ...options, hook: true }, config);
       printBlockedMessage(code, options, 'commit');
       return code;
     }),

@@ -1,12 +1,13 @@
 // `mirra-scan verify [KEY...]`: checks keys on their own against the Mirra API. Keys come as
 // arguments, or one per line on stdin. Only redacted keys and hashes are ever printed.
 //
-// Exit codes: 0 when no key is live (all invalid or unknown), 1 when at least one key is live,
+// Exit codes: 0 when no key is live (all invalid or unknown), 1 when at least one key is live (with
+// `--fail-on unknown`, also when one could not be checked),
 // 2 (a thrown UsageError, which main.ts's `run` turns into exit 2) for a bad option, a refused
 // --api-url, or an input that is not a key.
 
 import { writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { detectKeys, keySha256, redactKey, type Rejection } from '../../detector/index.js';
 import { UsageError } from '../../errors.js';
 import type { KeyType, Verification } from '../../finding.js';
@@ -57,6 +58,7 @@ interface VerifyCommandOptions {
   format?: string;
   output?: string;
   config?: string;
+  failOn: 'live' | 'unknown';
 }
 
 export function registerVerifyCommand(program: Command, run: RunAction = setExitCode, io: VerifyCommandIo = {}): void {
@@ -71,6 +73,7 @@ export function registerVerifyCommand(program: Command, run: RunAction = setExit
     .option('-f, --format <format>', 'text or json (default: text)')
     .option('-o, --output <file>', 'write the report to FILE instead of stdout')
     .option('--config <file>', 'use this config file (its verify settings) instead of searching for one')
+    .addOption(new Option('--fail-on <status>', 'exit 1 when a key is live (default), or also when one could not be checked (unknown)').choices(['live', 'unknown']).default('live'))
     .action((args: string[], _opts: unknown, command: Command) => run(() => runVerify(args, command.optsWithGlobals<VerifyCommandOptions>(), io)));
 }
 
@@ -117,7 +120,9 @@ async function runVerify(args: string[], opts: VerifyCommandOptions, io: VerifyC
   } else {
     (io.stdout ?? process.stdout).write(report);
   }
-  return results.some((r) => r.verification.status === 'live') ? EXIT_FINDINGS : EXIT_CLEAN;
+  // --fail-on unknown: exit 0 then means every key is known dead, not "some could not be checked".
+  const failing = opts.failOn === 'unknown' ? ['live', 'unknown'] : ['live'];
+  return results.some((r) => failing.includes(r.verification.status)) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 /** One key per line; blank lines and `#` comments are skipped. Labels count lines from 1. */
