@@ -389,18 +389,18 @@ describe('odd trees: errors are listed and the scan goes on', () => {
     fs.writeFileSync(path.join(edge, 'big.log'), big);
   });
 
-  it('unreadable files and folders, broken links, names that are not UTF-8: under errors; links are not followed', () => {
+  it('unreadable files and folders, broken links: under errors; names that are not UTF-8 are read; links are not followed', () => {
     // As root nothing is unreadable: run as an unprivileged user then.
     const r = run(['scan', '.', '--format', 'json'], { cwd: edge, ...UNPRIVILEGED });
     expect(r.status, r.stderr).toBe(1);
     const report = r.json();
-    expect(report.findings.map((f) => f.file).sort()).toEqual(['big.log', 'esc\x1b[2Jred.js', 'folder\nwith newline/inner.js', 'image.bin', 'name with spaces.js', 'new\nline.js', 'ok.js']);
+    // A name that is not UTF-8 is read by its bytes and shown with them escaped.
+    expect(report.findings.map((f) => f.file).sort()).toEqual(['bad-\\xff\\xfe.txt', 'big.log', 'esc\x1b[2Jred.js', 'folder\nwith newline/inner.js', 'image.bin', 'name with spaces.js', 'new\nline.js', 'ok.js']);
     expect(report.findings.find((f) => f.file === 'big.log')).toMatchObject({ line: Math.floor((8 * 1024 * 1024 - 60) / 18) + 1, column: 1, keySha256: keySha256(keys['big.log']) });
     expect(report.findings.find((f) => f.file === 'image.bin')).toMatchObject({ line: 1, keySha256: keySha256(keys['image.bin']) });
     const errors = Object.fromEntries(report.errors.map((e) => [e.file, e.message]));
     expect(errors).toMatchObject({ 'broken-link': 'broken symbolic link', 'locked.txt': 'permission denied' });
     expect(errors['locked-dir']).toMatch(/folder not readable/);
-    expect(Object.entries(errors).find(([f]) => f.startsWith('bad-'))?.[1]).toMatch(/not valid UTF-8/);
     expect(report.stats.skipped).toBeGreaterThanOrEqual(Object.keys(errors).length);
   });
 

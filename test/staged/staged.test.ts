@@ -93,7 +93,7 @@ describe('scanStaged', () => {
     fs.writeFileSync(Buffer.concat([Buffer.from(r.path('sub/na')), Buffer.from([0xef, 0xff]), Buffer.from('ve.ts')]), keyLine());
     r.add();
     const files = (await scanStaged({ cwd: r.path('sub') })).findings.map((f) => f.file).sort();
-    expect(files).toEqual(['sub/na\uFFFD\uFFFDve.ts', 'sub/new\nline "q"\t.ts', 'sub/with space.ts'].sort());
+    expect(files).toEqual(['sub/na\\xef\\xffve.ts', 'sub/new\nline "q"\t.ts', 'sub/with space.ts'].sort());
   });
 
   test('an inline allow comment is honoured unless inlineAllow is false', async () => {

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { allocateReadBuffer, forEachTraceCandidate } from '../../detector/index.js';
 import { SECRET, type Finding } from '../../finding.js';
+import { fsPath } from '../file-names.js';
 import { findingsInContent, findingsInStream, type ContentFindings, type ContentMeta, type FindingFilterOptions } from '../content-scan.js';
 
 /**
@@ -24,6 +25,7 @@ export const READ_WINDOW_BYTES = 1024 * 1024;
 const BATCH = 32;
 
 export interface FileJob {
+  /** The path to open (`fsPath` turns a name that is not UTF-8 back into its bytes). */
   abs: string;
   rel: string;
 }
@@ -34,12 +36,8 @@ export type FileOutcome = { findings: ContentFindings; bytes: number } | { error
 export function scanFileAt(abs: string, rel: string, window: Buffer, options: FindingFilterOptions): FileOutcome {
   let fd: number;
   try {
-    fd = fs.openSync(abs, 'r');
+    fd = fs.openSync(fsPath(abs), 'r');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && rel.includes('\ufffd')) {
-      // The name was not valid UTF-8, so the name we were given cannot open it.
-      return { error: 'file name is not valid UTF-8; it cannot be opened by that name (scan it with `-` on standard input)' };
-    }
     return { error: describe(e) };
   }
   try {
@@ -131,7 +129,7 @@ function scanBatch(
     if (window.length - used < BATCH_ROOM) flush();
     let fd: number;
     try {
-      fd = fs.openSync(jobs[i].abs, 'r');
+      fd = fs.openSync(fsPath(jobs[i].abs), 'r');
     } catch {
       onOutcome(i, scanFileAt(jobs[i].abs, jobs[i].rel, window.subarray(used), options)); // tells why
       continue;

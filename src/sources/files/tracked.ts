@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { displayName, mayHaveLostBytes } from '../file-names.js';
 
 export interface TrackedPaths {
   /** Tracked files, relative to the repository root with `/`. */
@@ -20,7 +21,10 @@ export function readTrackedPaths(root: string): TrackedPaths | null {
   if (r.status !== 0 || !r.stdout) return null;
   const files = new Set<string>();
   const folders = new Set<string>();
-  for (const name of r.stdout.toString('utf8').split('\0')) {
+  const text = r.stdout.toString('utf8');
+  // Names that are not UTF-8 as the walk shows them (`\xNN`), so both sides name a file alike.
+  const names = mayHaveLostBytes(text) ? splitBytes(r.stdout, 0).map(displayName) : text.split('\0');
+  for (const name of names) {
     if (!name) continue;
     files.add(name);
     for (let slash = name.lastIndexOf('/'); slash > 0; slash = name.lastIndexOf('/', slash - 1)) {
@@ -30,4 +34,15 @@ export function readTrackedPaths(root: string): TrackedPaths | null {
     }
   }
   return { files, folders };
+}
+
+function splitBytes(buf: Buffer, separator: number): Buffer[] {
+  const out: Buffer[] = [];
+  let from = 0;
+  for (let at = buf.indexOf(separator); at >= 0; at = buf.indexOf(separator, from)) {
+    out.push(buf.subarray(from, at));
+    from = at + 1;
+  }
+  out.push(buf.subarray(from));
+  return out;
 }

@@ -15,6 +15,7 @@ import { UsageError } from '../../errors.js';
 import type { Finding, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
 import { SCAN_IGNORE_FILE } from '../ignored-paths.js';
 import { findRoot } from '../git/repo-root.js';
+import { bytePathString, displayName, mayHaveLostBytes, relativeName, resolveByteNamedPath } from '../file-names.js';
 import { readStdinChunk } from './stdin.js';
 import { readTrackedPaths, type TrackedPaths } from './tracked.js';
 import { addFindings, findingsInStream, type ContentFindings, type FindingFilterOptions } from '../content-scan.js';
@@ -88,34 +89,40 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
       }
       const abs = path.resolve(options.cwd, p);
       let st: fs.Stats;
+      // Set when the name is not UTF-8: the command line lost its odd bytes, the folder still has them.
+      let bytes: Buffer | undefined;
       try {
         st = fs.statSync(abs);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ELOOP') throw new UsageError(`${JSON.stringify(p)} is a symbolic link loop`);
-        throw new UsageError(`no such file or folder: ${JSON.stringify(p)} (${code ?? 'unreadable'})`);
+        const found = code === 'ENOENT' ? resolveByteNamedPath(abs) : null;
+        if (found && !Buffer.isBuffer(found)) throw new UsageError(`cannot tell which file ${JSON.stringify(p)} names: ${found.ambiguous}`);
+        if (!found) throw new UsageError(`no such file or folder: ${JSON.stringify(p)} (${code ?? 'unreadable'})`);
+        bytes = found;
+        st = fs.statSync(bytes);
       }
       // One file or folder named several ways (`f`, `./f`, `sub/../f`, its absolute path, a link to it) is scanned once.
-      const real = realPathOf(abs);
+      const real = bytes ? bytes.toString('latin1') : realPathOf(abs);
       if (named.has(real)) continue;
       named.add(real);
-      const rel = toSlash(path.relative(root, abs));
+      const rel = bytes ? relativeName(root, bytes) : toSlash(path.relative(root, abs));
       if (!st.isDirectory()) {
         // Named explicitly: scanned even if ignored; not a regular file (a FIFO, a device) cannot be read in windows.
         if (!st.isFile()) throw new UsageError(`cannot read ${JSON.stringify(rel || p)}: not a regular file`);
-        items.push({ kind: 'file', job: queue.add(abs, rel || path.basename(abs)), named: true });
+        items.push({ kind: 'file', job: queue.add(bytes ? bytePathString(bytes) : abs, rel || path.basename(abs)), named: true });
         continue;
       }
       // Ignore files apply from the repository that holds the folder (this one, or another).
       const base = abs === root || isInside(root, abs) ? root : findRoot(abs);
       const rules = new IgnoreRules(base, honour, options.ignorePatterns ?? [], undefined, honour ? readTrackedPaths(base) : null);
-      const folderRel = toSlash(path.relative(base, abs));
+      const folderRel = bytes ? relativeName(base, bytes) : toSlash(path.relative(base, abs));
       rules.loadAncestors(folderRel);
       // A folder named on the command line is scanned even if ignored; then only the ignore files
       // inside it count (as `git add -f` would see it).
       const walkRules = folderRel !== '' && rules.ignores(folderRel, true) ? rules.from(folderRel) : rules;
       const firstJob = queue.jobs.length;
-      const others = walk(abs, rel, base, walkRules, queue);
+      const others = walk(abs, rel, base, walkRules, queue, bytes);
       items.push({ kind: 'walk', firstJob, endJob: queue.jobs.length, others, name: rel || '.' });
     }
     const { outcomes, quiet } = await queue.finish();
@@ -295,19 +302,23 @@ type Walked = { kind: 'error'; path: string; message: string } | { kind: 'skip';
  * links checked, ignored folders pruned. Returns what is not a file to read (unreadable folders,
  * links), `rel`-prefixed, in walk order.
  */
-function walk(dir: string, rel: string, base: string, rules: IgnoreRules, queue: JobQueue): Walked[] {
+function walk(dir: string, rel: string, base: string, rules: IgnoreRules, queue: JobQueue, dirBytes?: Buffer): Walked[] {
   const out: Walked[] = [];
   const relPrefix = rel === '' ? '' : rel + '/';
   // fast-glob walks the tree through this readdir, which does the work of each folder: it records
   // folders it cannot read (instead of failing the walk), loads the folder's ignore files, prunes what
   // they ignore, and takes the files and links itself (fast-glob's own matching would drop names
   // with a newline). Only folders go back to fast-glob, to descend into.
+  // Names that are not UTF-8 are walked under their shown name (`\xNN`) and opened by their bytes.
+  const bytePaths = new Map<string, Buffer>(dirBytes ? [[dir, dirBytes]] : []);
   const readdirSync = (p: string, opts: unknown): fs.Dirent[] => {
     const relDir = p === dir ? '' : toSlash(p.slice(dir.length + 1));
     const prefix = relPrefix + (relDir === '' ? '' : relDir + '/');
+    const pBytes = bytePaths.size > 0 ? bytePaths.get(p) : undefined;
     let entries: fs.Dirent[];
     try {
-      entries = fs.readdirSync(p, opts as { withFileTypes: true });
+      entries = pBytes ? [] : fs.readdirSync(p, opts as { withFileTypes: true });
+      if (pBytes || entries.some((e) => mayHaveLostBytes(e.name))) entries = byteNamedEntries(pBytes ?? Buffer.from(p), p, bytePaths);
     } catch (e) {
       out.push({ kind: 'error', path: prefix.slice(0, -1), message: `folder not readable (${(e as NodeJS.ErrnoException).code})` });
       return [];
@@ -323,9 +334,10 @@ function walk(dir: string, rel: string, base: string, rules: IgnoreRules, queue:
       if (e.name === '.git') continue;
       const isDir = e.isDirectory();
       if (rules.active && rules.ignores(basePrefix + e.name, isDir)) continue;
+      const bytes = bytePaths.size > 0 ? bytePaths.get(p + path.sep + e.name) : undefined;
       if (isDir) folders.push(e);
-      else if (e.isFile()) queue.add(p + path.sep + e.name, prefix + e.name);
-      else if (e.isSymbolicLink()) out.push(checkLink(p + path.sep + e.name, prefix + e.name));
+      else if (e.isFile()) queue.add(bytes ? bytePathString(bytes) : p + path.sep + e.name, prefix + e.name);
+      else if (e.isSymbolicLink()) out.push(checkLink(bytes ?? p + path.sep + e.name, prefix + e.name));
       // A FIFO could block a read forever, a device could be endless: said, never opened.
       else out.push({ kind: 'error', path: prefix + e.name, message: 'not a regular file (a FIFO, socket or device): not read' });
     }
@@ -350,8 +362,25 @@ function realPathOf(abs: string): string {
   }
 }
 
+/**
+ * A folder's entries read as bytes (the folder holds a name that is not UTF-8, or is itself named so):
+ * each shown by `displayName`; where that is not its real name, `bytePaths` maps the path under the
+ * shown name to the bytes that open it.
+ */
+function byteNamedEntries(dirBytes: Buffer, dirShown: string, bytePaths: Map<string, Buffer>): fs.Dirent[] {
+  const sep = Buffer.from(path.sep);
+  return fs.readdirSync(dirBytes, { withFileTypes: true, encoding: 'buffer' }).map((d) => {
+    const name = displayName(d.name);
+    const bytes = Buffer.concat([dirBytes, sep, d.name]);
+    const shownPath = dirShown + path.sep + name;
+    if (!Buffer.from(shownPath).equals(bytes)) bytePaths.set(shownPath, bytes);
+    const shown = { name, isDirectory: () => d.isDirectory(), isFile: () => d.isFile(), isSymbolicLink: () => d.isSymbolicLink() };
+    return shown as unknown as fs.Dirent;
+  });
+}
+
 /** Links are never followed: a target inside the tree is scanned where it is, one outside is not ours. */
-function checkLink(abs: string, rel: string): Walked {
+function checkLink(abs: string | Buffer, rel: string): Walked {
   try {
     fs.realpathSync(abs);
     return { kind: 'skip', path: rel };

@@ -2,6 +2,8 @@
 // of merges): it yields the lines each file gains, grouped in runs, with their line numbers. Bytes
 // are kept as they are (one char per byte), so content that is not UTF-8 survives.
 
+import { displayName } from '../file-names.js';
+
 export interface CommitHeader {
   sha: string;
   parents: string[];
@@ -257,11 +259,11 @@ const C_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 1
 
 /**
  * Git's C-style quoting (`"a/na\303\257ve\tname"`) back to the name. Octal escapes are bytes; the
- * bytes are read as UTF-8, so a name that is not UTF-8 shows U+FFFD where its odd bytes were.
+ * bytes are read as UTF-8; a name that is not UTF-8 is shown with its odd bytes as `\xNN` (`displayName`).
  * Unquoted input (one char per byte, as the parser reads it) is decoded as UTF-8 the same way.
  */
 export function unquote(s: string): string {
-  if (!s.startsWith('"')) return Buffer.from(s, 'latin1').toString('utf8');
+  if (!s.startsWith('"')) return displayName(Buffer.from(s, 'latin1'));
   const bytes: number[] = [];
   for (let i = 1; i < s.length - 1; i++) {
     const c = s[i];
@@ -278,5 +280,5 @@ export function unquote(s: string): string {
       i += 1;
     }
   }
-  return Buffer.from(bytes).toString('utf8');
+  return displayName(Buffer.from(bytes));
 }
