@@ -64,6 +64,10 @@ export interface Snippet {
 export interface ScanError {
   file: string;
   message: string;
+  /** The commit whose content could not be read (a git source). */
+  commit?: string;
+  /** The git object that could not be read (missing from a partial or damaged clone). */
+  object?: string;
 }
 
 export interface ScanStats {
@@ -94,6 +98,8 @@ export interface ScanResult {
   stats: ScanStats;
   /** Places that held more keys than are kept per file (see FINDINGS_KEPT_PER_CONTENT): each counts the rest. */
   unlisted?: UnlistedFindings[];
+  /** Some content could not be read (listed under `errors`): the run exits 2, whatever was found. */
+  incomplete?: boolean;
 }
 
 /** The full key of a finding, for verification and `--reveal` only. */

@@ -34,9 +34,10 @@ export function renderJson(result: ScanResult, options: ReportOptions): string {
       {
         tool: { ...TOOL },
         findings: result.findings.map((f) => findingToJson(f, options)),
-        errors: result.errors.map((e) => ({ file: e.file, message: e.message })),
+        errors: result.errors.map((e) => ({ file: e.file, message: e.message, ...(e.commit ? { commit: e.commit } : {}), ...(e.object ? { object: e.object } : {}) })),
         ...(result.unlisted?.length ? { unlisted: result.unlisted.map((u) => ({ file: u.file, commit: u.commit, count: u.count })) } : {}),
         stats: { ...result.stats },
+        ...(result.incomplete ? { incomplete: true } : {}),
       },
       null,
       2,

@@ -69,7 +69,7 @@ export function buildSarif(result: ScanResult, options: ReportOptions): Log {
         results: result.findings.map((f) => toResult(f, options)),
         invocations: [
           {
-            executionSuccessful: true,
+            executionSuccessful: !result.incomplete,
             toolExecutionNotifications: [
               ...result.errors.map((e) => ({
                 level: 'warning' as const,

@@ -97,7 +97,10 @@ export function renderText(result: ScanResult, options: ReportOptions): string {
   for (const group of byFile.values()) for (const f of group) out.push(renderFinding(f, options), '');
   // A hook's block message says what to do itself: the advice is not said twice.
   if (!options.verbose && !options.hook) out.push(...adviceOnce(result.findings, c));
-  for (const e of result.errors) out.push(c.yellow(`skipped ${printable(e.file)}: ${printable(e.message)}`));
+  for (const e of result.errors) {
+    const where = [e.file, e.commit ? `in commit ${e.commit.slice(0, 12)}` : ''].filter(Boolean).join(' ') || '(range)';
+    out.push(c.yellow(`skipped ${printable(where)}: ${printable(e.message)}`));
+  }
   for (const u of result.unlisted ?? []) {
     const commit = u.commit ? ` in commit ${u.commit.slice(0, 12)}` : '';
     out.push(c.red(`${printable(u.file)}${commit}: ${plural(u.count, 'more Mirra key')} not listed (only the first ${FINDINGS_KEPT_PER_CONTENT} of a file are kept)`));
@@ -105,7 +108,11 @@ export function renderText(result: ScanResult, options: ReportOptions): string {
   if (result.errors.length || result.unlisted?.length) out.push('');
   const s = result.stats;
   const scanned = `scanned ${plural(s.files, 'file')} (${size(s.bytes)}) in ${s.durationMs} ms`;
-  if (result.findings.length === 0) {
+  if (result.incomplete) {
+    // Never "no keys found" when part of the input could not be read.
+    const found = result.findings.length === 0 ? 'no Mirra keys in what could be read' : `${plural(result.findings.length, 'Mirra key')} found in what could be read`;
+    out.push(c.red(`✖ scan incomplete: ${plural(result.errors.length, 'part')} could not be read (listed above); ${found}; ${scanned}`));
+  } else if (result.findings.length === 0) {
     // A hook is quiet when the commit or push goes through.
     if (options.hook && result.errors.length === 0) return '';
     out.push(c.green(`✔ no Mirra keys found; ${scanned}`) + (s.skipped ? `, ${s.skipped} skipped` : ''));

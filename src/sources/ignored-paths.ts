@@ -43,6 +43,7 @@ export function dropIgnoredPaths(result: ScanResult, options: IgnoredPathOptions
   };
   result.findings = result.findings.filter((f) => !ignored(f.file));
   if (result.unlisted) result.unlisted = result.unlisted.filter((u) => !ignored(u.file));
-  result.errors = result.errors.filter((e) => !ignored(e.file));
+  // An object git could not read stays listed: the run is incomplete (exit 2), and says why.
+  result.errors = result.errors.filter((e) => e.object !== undefined || !ignored(e.file));
   return result;
 }

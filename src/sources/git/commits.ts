@@ -17,7 +17,8 @@ import { mergeFindings, type FindingFilterOptions } from '../content-scan.js';
 import { dropIgnoredPaths } from '../ignored-paths.js';
 import { COMMIT_FORMAT, type CommitHeader } from './patch-parser.js';
 import { gitArgs, streamGit } from './process.js';
-import { PATCH_ARGS, scanGitPatch } from './patch-scan.js';
+import { scanPastMissingObjects } from './missing-objects.js';
+import { missingObjectOf, PATCH_ARGS, PatchScan, type GitPatchScanOptions } from './patch-scan.js';
 
 export interface CommitScanOptions extends FindingFilterOptions {
   cwd: string;
@@ -55,14 +56,14 @@ export async function scanCommitRange(options: CommitRangeOptions): Promise<Scan
   const placeOfSha = (sha: string): FindingPlace => (options.place === 'unpushed' || unpushed?.has(sha) ? 'unpushed' : 'pushed');
   const placeFor = (commit: CommitHeader | null): FindingPlace => (commit ? placeOfSha(commit.sha) : 'pushed');
   const [patch, messages, tags] = await Promise.all([
-    scanGitPatch({
+    scanRangePatches({
       cwd: options.cwd,
       args: logArgs(options.revisions),
       source: 'commit',
       placeFor,
       onCommit: options.onCommit,
       inlineAllow: options.inlineAllow,
-    }),
+    }, options.revisions),
     scanCommitMessages({ cwd: options.cwd, revisions: options.revisions, placeFor: placeOfSha, inlineAllow: options.inlineAllow }),
     options.tagMessages ? scanTagMessages({ cwd: options.cwd, place: 'pushed', inlineAllow: options.inlineAllow }) : null,
   ]);
@@ -74,6 +75,18 @@ export async function scanCommitRange(options: CommitRangeOptions): Promise<Scan
   if (tags) mergeFindings(result, tags);
   result.stats.bytes += messages.bytes + (tags?.bytes ?? 0);
   return result;
+}
+
+/** The patches of a range; when git stops at an object it cannot read, the scan goes on past it (missing-objects.ts). */
+async function scanRangePatches(options: GitPatchScanOptions, revisions: string[]): Promise<ScanResult> {
+  const scan = new PatchScan(options);
+  try {
+    await scan.stream(options.args);
+  } catch (e) {
+    if (!missingObjectOf(e)) throw e;
+    await scanPastMissingObjects(scan, options.cwd, revisions, (revs, pathspecs) => [...logArgs(revs), ...pathspecs]);
+  }
+  return scan.finish();
 }
 
 /** What to do about a shallow clone, for every CI and for a laptop. */

@@ -25,7 +25,7 @@ import { dropIgnoredPaths } from '../ignored-paths.js';
 import type { CommitScanOptions } from './commits.js';
 import { scanCommitMessages, scanTagMessages } from './messages.js';
 import { COMMIT_FORMAT, unquote } from './patch-parser.js';
-import { PATCH_ARGS, scanGitPatch } from './patch-scan.js';
+import { missingObjectOf, PATCH_ARGS, scanGitPatch } from './patch-scan.js';
 import { catFileBatch, gitArgs, startGit, streamGit } from './process.js';
 
 export interface HistoryScanOptions extends Omit<CommitScanOptions, 'onCommit' | 'tagMessages'> {
@@ -42,12 +42,15 @@ const FIND_OBJECTS_PER_CALL = 2000;
 
 export async function scanHistory(options: HistoryScanOptions): Promise<ScanResult> {
   const started = performance.now();
-  const [blobs, messages, tags] = await Promise.all([
+  const [blobs, messages, tags, lostTrees] = await Promise.all([
     readAllBlobs(options),
     scanCommitMessages({ cwd: options.cwd, revisions: ['--all'], placeFor: () => 'pushed', inlineAllow: options.inlineAllow }),
     scanTagMessages({ cwd: options.cwd, place: 'pushed', inlineAllow: options.inlineAllow }),
+    missingTrees(options.cwd),
   ]);
   const result = await attribute(options, blobs.withKeys);
+  const lost = [...new Set([...blobs.missing, ...lostTrees])];
+  if (lost.length) await listMissing(options.cwd, lost, result);
   result.stats.files = blobs.read;
   result.stats.bytes = blobs.bytes + messages.bytes + tags.bytes;
   // Ignore patterns are about paths in the tree: they never hide a key in a message.
@@ -62,17 +65,20 @@ interface BlobPass {
   bytes: number;
   /** Blob id -> the keys found in it (line and column within the blob). */
   withKeys: Map<string, Finding[]>;
+  /** Blobs the walk names that the repository does not have (a partial or damaged clone). */
+  missing: string[];
 }
 
 /** Steps 1 and 2: every reachable blob, read once, through the detector's fast path. */
 async function readAllBlobs(options: HistoryScanOptions): Promise<BlobPass> {
-  const pass: BlobPass = { read: 0, bytes: 0, withKeys: new Map() };
+  const pass: BlobPass = { read: 0, bytes: 0, withKeys: new Map(), missing: [] };
   let listed = 0;
   let listComplete = false;
   const onObject = (id: string, data: Buffer | null, type: string) => {
     pass.read++;
     options.onBlob?.(pass.read, listed, listComplete);
     // The walk also names annotated tags (and, on git before 2.32, trees): only blobs are scanned here.
+    if (!data && type === 'missing') pass.missing.push(id);
     if (!data || type !== 'blob') return;
     pass.bytes += data.length;
     if (!hasKeyTrace(data)) return;
@@ -82,12 +88,17 @@ async function readAllBlobs(options: HistoryScanOptions): Promise<BlobPass> {
   const reader = catFileBatch(options.cwd, onObject, ['--buffer']);
   const list = (filter: string[]) => {
     let rest = '';
-    const lister = startGit(options.cwd, gitArgs(['rev-list', '--all', '--objects', ...filter, '--']), (chunk) => {
+    const lister = startGit(options.cwd, gitArgs(['rev-list', '--all', '--objects', ...filter, '--missing=print', '--']), (chunk) => {
       const lines = (rest + chunk.toString('latin1')).split('\n');
       rest = lines.pop() ?? '';
       const ids: string[] = [];
       for (const line of lines) {
-        // `<id> <path>` is a blob (or a tree, or an annotated tag); a bare `<id>` is a commit.
+        // `<id> <path>` is a blob (or a tree, or an annotated tag); a bare `<id>` is a commit; `?<id>`,
+        // an object the repository lacks (listed, never passed over).
+        if (line.startsWith('?')) {
+          pass.missing.push(line.slice(1).trim());
+          continue;
+        }
         const space = line.indexOf(' ');
         if (space > 0) ids.push(line.slice(0, space));
       }
@@ -126,7 +137,11 @@ interface Introduction {
 async function attribute(options: HistoryScanOptions, withKeys: Map<string, Finding[]>): Promise<ScanResult> {
   const empty: ScanResult = { findings: [], errors: [], stats: { files: 0, bytes: 0, skipped: 0, durationMs: 0 } };
   if (withKeys.size === 0) return empty;
-  const introduced = await introductions(options.cwd, withKeys);
+  // A history that lacks a tree cannot say which commit brought a blob in: its keys are named by blob.
+  const introduced = await introductions(options.cwd, withKeys).catch((e: unknown) => {
+    if (!missingObjectOf(e)) throw e;
+    return new Map<string, Introduction[]>();
+  });
   const commits = [...new Set([...introduced.values()].flat().map((i) => i.commit))];
   const patch = commits.length
     ? await scanGitPatch({
@@ -136,6 +151,10 @@ async function attribute(options: HistoryScanOptions, withKeys: Map<string, Find
         source: 'commit',
         placeFor: () => 'pushed',
         inlineAllow: options.inlineAllow,
+      }).catch((e: unknown) => {
+        // A commit whose patch git cannot print (it lacks an object): its keys come from the blobs below.
+        if (!missingObjectOf(e)) throw e;
+        return { findings: [], errors: [], stats: { files: 0, bytes: 0, skipped: 0, durationMs: 0 } } as ScanResult;
       })
     : empty;
   const seen = new Set(patch.findings.map((f) => f.keySha256));
@@ -189,4 +208,65 @@ async function introductions(cwd: string, withKeys: Map<string, Finding[]>): Pro
     }
   }
   return out;
+}
+
+/**
+ * Blobs the walk named that the repository lacks: each listed under `errors` with the commits that
+ * brought it in and its path (one `git log --all -m --raw --find-object` per 2,000), and the result
+ * marked incomplete (exit 2). Never passed over as clean.
+ */
+async function listMissing(cwd: string, missing: string[], result: ScanResult): Promise<void> {
+  result.incomplete = true;
+  const named = new Set<string>();
+  for (let i = 0; i < missing.length; i += FIND_OBJECTS_PER_CALL) {
+    const find = missing.slice(i, i + FIND_OBJECTS_PER_CALL).map((b) => `--find-object=${b}`);
+    let text = '';
+    try {
+      await streamGit(cwd, gitArgs(['log', '--all', '-m', '--no-abbrev', '--raw', '--format=commit %H', ...find, '--']), (c) => (text += c.toString('latin1')));
+    } catch (e) {
+      if (!missingObjectOf(e)) throw e; // a lost tree: the objects are listed by id below
+      text = '';
+    }
+    let commit = '';
+    for (const line of text.split('\n')) {
+      if (line.startsWith('commit ')) commit = line.slice(7).trim();
+      else if (line.startsWith(':') && commit) {
+        const tab = line.indexOf('\t');
+        const newId = line.slice(0, tab).split(' ')[3];
+        if (!missing.includes(newId) || named.has(`${newId} ${commit}`)) continue;
+        named.add(`${newId} ${commit}`);
+        const file = unquote(line.slice(tab + 1));
+        result.errors.push({ file, commit, object: newId, message: `object ${newId} is missing from the repository (a partial or damaged clone): this file was not scanned in this commit` });
+        result.stats.skipped++;
+      }
+    }
+  }
+  for (const id of missing) {
+    if ([...named].some((n) => n.startsWith(id))) continue;
+    result.errors.push({ file: '', object: id, message: `object ${id} is missing from the repository: what it holds was not scanned` });
+    result.stats.skipped++;
+  }
+}
+
+/**
+ * Trees the history names that the repository lacks. The blob walk passes over a lost tree without a
+ * word (with `--filter=object:type=blob`, `--missing=print` prints only lost blobs), and every blob
+ * only that tree names would go unread: one more walk of the trees alone finds them.
+ */
+async function missingTrees(cwd: string): Promise<string[]> {
+  const lost: string[] = [];
+  let rest = '';
+  try {
+    await streamGit(cwd, gitArgs(['rev-list', '--all', '--objects', '--filter=object:type=tree', '--missing=print', '--']), (chunk) => {
+      const lines = (rest + chunk.toString('latin1')).split('\n');
+      rest = lines.pop() ?? '';
+      for (const l of lines) if (l.startsWith('?')) lost.push(l.slice(1).trim());
+    });
+  } catch (e) {
+    // Git before 2.32 has no `object:type` filter: the blob walk listed every object, lost trees too.
+    if (/filter/i.test((e as Error).message)) return [];
+    throw e;
+  }
+  if (rest.startsWith('?')) lost.push(rest.slice(1).trim());
+  return lost;
 }

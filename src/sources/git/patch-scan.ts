@@ -3,7 +3,7 @@
 // Binary files have no lines: their new blobs are read afterwards through one `git cat-file --batch`.
 
 import type { Finding, FindingPlace, FindingSource, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
-import { hasKeyTrace } from '../../detector/index.js';
+import { ScanFailure } from '../../errors.js';
 import { addFindings, findingsInContent, type FindingFilterOptions } from '../content-scan.js';
 import { PatchParser, type CommitHeader, type PatchFile } from './patch-parser.js';
 import { gitArgs, readBlobs, streamGit } from './process.js';
@@ -24,62 +24,138 @@ export interface GitPatchScanOptions extends FindingFilterOptions {
 export { PATCH_ARGS } from './diff-args.js';
 
 export async function scanGitPatch(options: GitPatchScanOptions): Promise<ScanResult> {
-  const started = performance.now();
-  const result: { findings: Finding[]; unlisted?: UnlistedFindings[] } = { findings: [] };
-  const errors: ScanError[] = [];
-  const stats = { files: 0, bytes: 0, skipped: 0, durationMs: 0 };
-  const binaries: Array<{ blob: string; file: PatchFile; commit: CommitHeader | null }> = [];
-
-  const metaFor = (file: PatchFile, commit: CommitHeader | null, lineOffset = 0) => ({
-    file: file.path,
-    source: options.source,
-    commit: commit?.sha ?? null,
-    place: options.placeFor?.(commit),
-    author: commit?.author,
-    date: commit?.date,
-    lineOffset,
-  });
-
-  const parser = new PatchParser({
-    onCommit: options.onCommit,
-    onFile(file, commit) {
-      if (file.deleted) return;
-      stats.files++;
-      if (file.submodule) {
-        errors.push({ file: file.path, message: 'submodule: skipped (scan it in its own repository)' });
-        stats.skipped++;
-      } else if (file.binary && file.newBlob) {
-        binaries.push({ blob: file.newBlob, file, commit });
-      }
-    },
-    onAdded(run) {
-      stats.bytes += run.text.length;
-      // Most runs hold no trace of a key: one look at the text, and no buffer or scan for them (a
-      // commit of 10,000 files is 10,000 runs). A run with a NUL byte may hold UTF-16: scanned as bytes.
-      if (!hasKeyTrace(run.text) && !run.text.includes('\0')) return;
-      const content = Buffer.from(run.text, 'latin1');
-      const meta = metaFor(run.file, run.commit, run.startLine - 1);
-      addFindings(result, findingsInContent(content, meta, options), meta);
-    },
-  });
-
-  await streamGit(options.cwd, gitArgs(options.args), (chunk) => parser.push(chunk), options.input);
-  parser.end();
-
-  if (binaries.length) {
-    await readBlobs(options.cwd, binaries.map((b) => b.blob), (index, data) => {
-      const b = binaries[index];
-      if (!data) {
-        errors.push({ file: b.file.path, message: 'binary blob could not be read from git' });
-        stats.skipped++;
-        return;
-      }
-      stats.bytes += data.length;
-      const meta = metaFor(b.file, b.commit);
-      addFindings(result, findingsInContent(data, meta, options), meta);
-    });
-  }
-  stats.durationMs = Math.round(performance.now() - started);
-  return { ...result, errors, stats };
+  const scan = new PatchScan(options);
+  await scan.stream(options.args, options.input);
+  return scan.finish();
 }
 
+/** How far a scan had got: `truncate` goes back to it (to scan a commit again, or without a path). */
+export interface PatchScanMark {
+  /** Marks are numbered in the order they are taken. */
+  at: number;
+  findings: number;
+  unlisted: number;
+  errors: number;
+  binaries: number;
+  files: number;
+  bytes: number;
+}
+
+/**
+ * One scan fed by one or more git processes (a range that git could not print in one go is printed
+ * in pieces, see commits.ts): findings, errors and stats gather across them, and each commit's start
+ * is marked, so the part of a commit a failed process printed can be dropped and scanned again.
+ */
+export class PatchScan {
+  /** Findings, and per place the keys past the per-file cap (counted, not kept). */
+  readonly found: { findings: Finding[]; unlisted?: UnlistedFindings[] } = { findings: [] };
+  readonly errors: ScanError[] = [];
+  readonly stats = { files: 0, bytes: 0, skipped: 0, durationMs: 0 };
+  /** Set when some content could not be read: the result is incomplete (exit code 2). */
+  incomplete = false;
+  /** The commits the patches reached, in order, each with where its findings start. */
+  readonly commits: Array<{ sha: string; mark: PatchScanMark }> = [];
+  private readonly binaries: Array<{ blob: string; file: PatchFile; commit: CommitHeader | null }> = [];
+  private readonly started = performance.now();
+  private marks = 0;
+
+  constructor(private readonly options: GitPatchScanOptions) {}
+
+  mark(): PatchScanMark {
+    return { at: this.marks++, findings: this.found.findings.length, unlisted: this.found.unlisted?.length ?? 0, errors: this.errors.length, binaries: this.binaries.length, files: this.stats.files, bytes: this.stats.bytes };
+  }
+
+  /** Forgets everything found since `mark`, and the commits reached since. */
+  truncate(mark: PatchScanMark): void {
+    // (Per-place counts toward the cap are not rewound: after a retry a place may keep fewer keys, never more.)
+    this.found.findings.length = mark.findings;
+    if (this.found.unlisted) this.found.unlisted.length = mark.unlisted;
+    this.errors.length = mark.errors;
+    this.binaries.length = mark.binaries;
+    this.stats.files = mark.files;
+    this.stats.bytes = mark.bytes;
+    while (this.commits.length > 0 && this.commits[this.commits.length - 1].mark.at >= mark.at) this.commits.pop();
+  }
+
+  /** Content that could not be read: listed, and the result marked incomplete. */
+  unreadable(error: ScanError): void {
+    this.errors.push(error);
+    this.stats.skipped++;
+    this.incomplete = true;
+  }
+
+  /** Runs git with `args` (and `input` on its stdin) and scans the patch it prints. */
+  async stream(args: string[], input?: string): Promise<void> {
+    const { options, stats } = this;
+    const parser = new PatchParser({
+      onCommit: (commit) => {
+        this.commits.push({ sha: commit.sha, mark: this.mark() });
+        options.onCommit?.(commit);
+      },
+      onFile: (file, commit) => {
+        if (file.deleted) return;
+        stats.files++;
+        if (file.submodule) {
+          this.errors.push({ file: file.path, message: 'submodule: skipped (scan it in its own repository)' });
+          stats.skipped++;
+        } else if (file.binary && file.newBlob) {
+          this.binaries.push({ blob: file.newBlob, file, commit });
+        }
+      },
+      onAdded: (run) => {
+        stats.bytes += run.text.length;
+        const content = Buffer.from(run.text, 'latin1');
+        const meta = this.metaFor(run.file, run.commit, run.startLine - 1);
+        addFindings(this.found, findingsInContent(content, meta, options), meta);
+      },
+    });
+    try {
+      await streamGit(options.cwd, gitArgs(args), (chunk) => parser.push(chunk), input);
+    } finally {
+      parser.end();
+    }
+  }
+
+  /** Reads the binary files' blobs and returns the result. */
+  async finish(): Promise<ScanResult & { incomplete?: boolean }> {
+    const { binaries } = this;
+    if (binaries.length) {
+      await readBlobs(this.options.cwd, binaries.map((b) => b.blob), (index, data) => {
+        const b = binaries[index];
+        if (!data) {
+          this.unreadable({ file: b.file.path, message: `object ${b.blob} (a binary file) is missing from the repository: not scanned`, object: b.blob, ...(b.commit ? { commit: b.commit.sha } : {}) });
+          return;
+        }
+        this.stats.bytes += data.length;
+        const meta = this.metaFor(b.file, b.commit);
+        addFindings(this.found, findingsInContent(data, meta, this.options), meta);
+      });
+    }
+    this.stats.durationMs = Math.round(performance.now() - this.started);
+    const result: ScanResult = { ...this.found, errors: this.errors, stats: this.stats };
+    if (this.incomplete) result.incomplete = true;
+    return result;
+  }
+
+  private metaFor(file: PatchFile, commit: CommitHeader | null, lineOffset = 0) {
+    return {
+      file: file.path,
+      source: this.options.source,
+      commit: commit?.sha ?? null,
+      place: this.options.placeFor?.(commit),
+      author: commit?.author,
+      date: commit?.date,
+      lineOffset,
+    };
+  }
+}
+
+/**
+ * The object git could not read, from the reason it stopped (`unable to read <id>`, `unable to read
+ * tree <id>`, `missing blob <id>`, …), or null when it stopped for another reason.
+ */
+export function missingObjectOf(e: unknown): string | null {
+  if (!(e instanceof ScanFailure)) return null;
+  const m = /(?:unable to read(?: tree| blob)?|missing (?:blob|tree|object)|bad object|could not read(?: object)?) ([0-9a-f]{40,64})\b/.exec(e.message);
+  return m ? m[1] : null;
+}
