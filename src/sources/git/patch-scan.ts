@@ -5,6 +5,7 @@
 import type { Finding, FindingPlace, FindingSource, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
 import { ScanFailure } from '../../errors.js';
 import { addFindings, findingsInContent, type FindingFilterOptions } from '../content-scan.js';
+import { edgeRunOf, findingsAcrossEdges, type EdgeRun } from './hunk-edges.js';
 import { PatchParser, type CommitHeader, type PatchFile } from './patch-parser.js';
 import { gitArgs, readBlobs, streamGit } from './process.js';
 
@@ -37,6 +38,7 @@ export interface PatchScanMark {
   unlisted: number;
   errors: number;
   binaries: number;
+  edges: number;
   files: number;
   bytes: number;
 }
@@ -56,13 +58,15 @@ export class PatchScan {
   /** The commits the patches reached, in order, each with where its findings start. */
   readonly commits: Array<{ sha: string; mark: PatchScanMark }> = [];
   private readonly binaries: Array<{ blob: string; file: PatchFile; commit: CommitHeader | null }> = [];
+  /** Added runs a wrapped base64 blob may cross the edge of (see hunk-edges.ts). */
+  private readonly edges: EdgeRun[] = [];
   private readonly started = performance.now();
   private marks = 0;
 
   constructor(private readonly options: GitPatchScanOptions) {}
 
   mark(): PatchScanMark {
-    return { at: this.marks++, findings: this.found.findings.length, unlisted: this.found.unlisted?.length ?? 0, errors: this.errors.length, binaries: this.binaries.length, files: this.stats.files, bytes: this.stats.bytes };
+    return { at: this.marks++, findings: this.found.findings.length, unlisted: this.found.unlisted?.length ?? 0, errors: this.errors.length, binaries: this.binaries.length, edges: this.edges.length, files: this.stats.files, bytes: this.stats.bytes };
   }
 
   /** Forgets everything found since `mark`, and the commits reached since. */
@@ -72,6 +76,7 @@ export class PatchScan {
     if (this.found.unlisted) this.found.unlisted.length = mark.unlisted;
     this.errors.length = mark.errors;
     this.binaries.length = mark.binaries;
+    this.edges.length = mark.edges;
     this.stats.files = mark.files;
     this.stats.bytes = mark.bytes;
     while (this.commits.length > 0 && this.commits[this.commits.length - 1].mark.at >= mark.at) this.commits.pop();
@@ -107,6 +112,8 @@ export class PatchScan {
         const content = Buffer.from(run.text, 'latin1');
         const meta = this.metaFor(run.file, run.commit, run.startLine - 1);
         addFindings(this.found, findingsInContent(content, meta, options), meta);
+        const edge = edgeRunOf(run.text, run.startLine, run.file.newBlob, { ...meta, lineOffset: 0 });
+        if (edge) this.edges.push(edge);
       },
     });
     try {
@@ -116,11 +123,19 @@ export class PatchScan {
     }
   }
 
-  /** Reads the binary files' blobs and returns the result. */
-  async finish(): Promise<ScanResult & { incomplete?: boolean }> {
-    const { binaries } = this;
-    if (binaries.length) {
-      await readBlobs(this.options.cwd, binaries.map((b) => b.blob), (index, data) => {
+  /** Reads the blobs of binary files and around the edges of added base64 runs, and returns the result. */
+  async finish(): Promise<ScanResult> {
+    const { binaries, edges } = this;
+    if (binaries.length + edges.length > 0) {
+      // One `git cat-file` for both: binary files' blobs, then the blobs around base64 runs' edges.
+      const ids = [...binaries.map((b) => b.blob), ...edges.map((e) => e.blob)];
+      await readBlobs(this.options.cwd, ids, (index, data) => {
+        if (index >= binaries.length) {
+          // A blob the patch was printed from is there; one that is not was listed when git stopped at it.
+          const edge = edges[index - binaries.length];
+          if (data) addFindings(this.found, findingsAcrossEdges(edge, data, this.options), edge.meta);
+          return;
+        }
         const b = binaries[index];
         if (!data) {
           this.unreadable({ file: b.file.path, message: `object ${b.blob} (a binary file) is missing from the repository: not scanned`, object: b.blob, ...(b.commit ? { commit: b.commit.sha } : {}) });
