@@ -100,6 +100,17 @@ export interface ScanResult {
   unlisted?: UnlistedFindings[];
   /** Some content could not be read (listed under `errors`): the run exits 2, whatever was found. */
   incomplete?: boolean;
+  /** `ci`: what the scanned commits change in the places allow rules come from (see src/config/allow-rule-changes.ts). */
+  allowRuleChanges?: AllowRuleChange[];
+}
+
+/** A commit that changes a source of allow rules: a config file, package.json's "mirraScan", a `.mirrascanignore`, a baseline. */
+export interface AllowRuleChange {
+  /** Root-relative path of the file. */
+  file: string;
+  commit: string;
+  /** `config`, `package.json "mirraScan"`, `ignore file` or `baseline`. */
+  kind: string;
 }
 
 /** The full key of a finding, for verification and `--reveal` only. */

@@ -3,7 +3,7 @@
 // exit code.
 // Commands only gather findings; this finishes them.
 
-import { applyBaseline } from '../baseline/index.js';
+import { applyBaseline, subtractBaseline, type Baseline } from '../baseline/index.js';
 import { applyAllowedKeys, type MirraScanConfig } from '../config/index.js';
 import { maskSecrets } from '../detector/index.js';
 import type { ScanResult } from '../finding.js';
@@ -18,8 +18,14 @@ import { verifyOptionsFor } from './verify-options.js';
  * `config`: the one the command loaded (each command reads it once, before it scans). `writeText`:
  * how the text format is printed when the command has its own (a server hook's `remote:` lines).
  */
-export async function finishRun(result: ScanResult, options: CommonOptions, config: MirraScanConfig, writeText?: (result: ScanResult) => void): Promise<number> {
-  await completeResult(result, options, config);
+export async function finishRun(
+  result: ScanResult,
+  options: CommonOptions,
+  config: MirraScanConfig,
+  writeText?: (result: ScanResult) => void,
+  baseline?: Baseline,
+): Promise<number> {
+  await completeResult(result, options, config, baseline);
   if (writeText && options.format === 'text' && !options.output) writeText(result);
   else {
     writeReport(result, options.format, {
@@ -40,10 +46,13 @@ export async function completeResult(
   result: ScanResult,
   options: Pick<CommonOptions, 'reveal' | 'baseline' | 'verify' | 'apiUrl' | 'cache'>,
   config: MirraScanConfig,
+  baseline?: Baseline,
 ): Promise<void> {
   if (!options.reveal) maskSecretsInNames(result);
   applyAllowedKeys(result, config);
-  applyBaseline(result, options.baseline);
+  // `ci`'s security mode passes the baseline as the base of its range has it.
+  if (baseline) subtractBaseline(result, baseline);
+  else applyBaseline(result, options.baseline);
   if (options.verify) {
     // Loaded only when asked: without --verify nothing is sent, and a hook starts faster.
     const { verifyFindings } = await import('../verify/index.js');

@@ -39,6 +39,9 @@ function annotation(f: Finding, options: ReportOptions): string {
 export function renderGithub(result: ScanResult, options: ReportOptions): string {
   const out = result.findings.map((f) => annotation(f, options));
   for (const e of result.errors) out.push(command('warning', { file: e.file, title: 'mirra-scan skipped a file' }, e.message));
+  for (const ch of result.allowRuleChanges ?? []) {
+    out.push(command('warning', { file: ch.file, title: 'mirra-scan: allow rules changed' }, `commit ${ch.commit.slice(0, 12)} changes ${ch.file} (${ch.kind}), a source of allow rules: review it`));
+  }
   for (const u of result.unlisted ?? []) out.push(command('error', { file: u.file, title: 'mirra-scan: more keys than listed' }, `${u.count} more Mirra keys found here and not listed (only the first ${FINDINGS_KEPT_PER_CONTENT} of a file are kept)`));
   const n = result.findings.length;
   out.push(n === 0 ? `mirra-scan: no Mirra keys found (${result.stats.files} files scanned)` : `mirra-scan: ${n} Mirra key${n === 1 ? '' : 's'} found`);

@@ -38,6 +38,7 @@ export function renderJson(result: ScanResult, options: ReportOptions): string {
         ...(result.unlisted?.length ? { unlisted: result.unlisted.map((u) => ({ file: u.file, commit: u.commit, count: u.count })) } : {}),
         stats: { ...result.stats },
         ...(result.incomplete ? { incomplete: true } : {}),
+        ...(result.allowRuleChanges ? { allowRuleChanges: result.allowRuleChanges.map((c) => ({ ...c })) } : {}),
       },
       null,
       2,

@@ -106,6 +106,10 @@ export function renderText(result: ScanResult, options: ReportOptions): string {
     out.push(c.red(`${printable(u.file)}${commit}: ${plural(u.count, 'more Mirra key')} not listed (only the first ${FINDINGS_KEPT_PER_CONTENT} of a file are kept)`));
   }
   if (result.errors.length || result.unlisted?.length) out.push('');
+  for (const ch of result.allowRuleChanges ?? []) {
+    out.push(c.yellow(`warning: commit ${ch.commit.slice(0, 12)} changes ${printable(ch.file)} (${ch.kind}), a source of allow rules`));
+  }
+  if (result.allowRuleChanges?.length) out.push('');
   const s = result.stats;
   const scanned = `scanned ${plural(s.files, 'file')} (${size(s.bytes)}) in ${s.durationMs} ms`;
   if (result.incomplete) {

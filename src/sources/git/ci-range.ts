@@ -5,12 +5,10 @@
 // the range is a ScanFailure saying how to fetch enough history: never a silent pass.
 
 import fs from 'node:fs';
-import { CONFIG_SEARCH_PLACES } from '../../config/index.js';
 import { ScanFailure, UsageError } from '../../errors.js';
 import { OTHER_SYSTEMS, otherSystemRange, SHALLOW_FIX } from './ci-systems.js';
 import { touchesShallowBoundary } from './commits.js';
 import { gitArgs, streamGit } from './process.js';
-import { SCAN_IGNORE_FILE } from '../ignored-paths.js';
 
 export type CiProvider = 'github' | 'gitlab' | 'bitbucket' | 'azure' | 'jenkins' | 'circleci' | 'buildkite' | 'since';
 
@@ -20,6 +18,11 @@ export interface CiRange {
   revisions: string[];
   /** One line for the log: where the range came from. */
   description: string;
+  /**
+   * The commit the range starts from (its commits are not in the range), when there is one: the
+   * security mode reads its rules there. Null for a new branch or a force push whose base is gone.
+   */
+  base: string | null;
 }
 
 export interface CiRangeOptions {
@@ -59,7 +62,7 @@ export interface Wanted {
 
 export async function discoverCiRange(options: CiRangeOptions): Promise<CiRange> {
   const wanted = wantedRange(options);
-  if (!wanted) return { provider: 'github', revisions: [], description: 'the push deleted a branch: nothing to scan' };
+  if (!wanted) return { provider: 'github', revisions: [], description: 'the push deleted a branch: nothing to scan', base: null };
   return checkAgainstClone(options.cwd, wanted);
 }
 
@@ -164,7 +167,7 @@ async function checkAgainstClone(cwd: string, w: Wanted): Promise<CiRange> {
   if (shallow && (await touchesShallowBoundary(cwd, revisions))) {
     throw new ScanFailure(`ci: this shallow clone stops inside the range to scan (${w.what}), so some commits are missing; ${shallowFix(w.provider)}`);
   }
-  return { provider: w.provider, revisions, description };
+  return { provider: w.provider, revisions, description, base: w.base && base ? base : null };
 }
 
 /** Full shas for each revision that names a commit this clone has (null where it does not). */
@@ -180,17 +183,6 @@ async function resolveCommits(cwd: string, revs: Array<string | null>): Promise<
     const [sha, type] = line.split(' ');
     return type === 'commit' && SHA.test(sha) ? sha : null;
   });
-}
-
-/**
- * The files among `.mirrascanignore` and the mirra-scan config files (not `package.json`) that the
- * range changes (one `git log --name-only`), sorted: scanning with them lets a commit under review
- * hide its own key.
- */
-export async function changedScanSettings(cwd: string, revisions: string[]): Promise<string[]> {
-  const pathspecs = [SCAN_IGNORE_FILE, ...CONFIG_SEARCH_PLACES.filter((f) => f !== 'package.json').map((f) => `:(glob)**/${f}`)];
-  const out = await gitText(cwd, ['log', '--format=', '--name-only', '--no-renames', '-z', ...revisions, '--', ...pathspecs]);
-  return [...new Set(out.split(/[\0\n]/).filter(Boolean))].sort();
 }
 
 async function gitText(cwd: string, args: string[]): Promise<string> {
