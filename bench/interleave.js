@@ -33,3 +33,9 @@ export function median(xs) {
 export function row(label, xs, width = 47) {
   return `${label.padEnd(width)} ${median(xs).toFixed(0).padStart(9)} ${Math.min(...xs).toFixed(0).padStart(8)} ${Math.max(...xs).toFixed(0).padStart(8)}`;
 }
+
+/** A numeric command-line option (`--runs 5`), or `fallback` when it is not given. */
+export function numberArg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { interleave, median, row, timed } from '../interleave.js';
+import { interleave, median, numberArg, row, timed } from '../interleave.js';
 import { ensureCorpus } from './generate.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -15,12 +15,9 @@ const root = path.resolve(here, '../..');
 const corpus = path.join(root, 'bench/.corpus/history');
 const cli = path.join(root, 'dist/cli/mirra-scan.js');
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const runs = arg('--runs', 7);
-const commits = arg('--commits', 5200);
+
+const runs = numberArg('--runs', 7);
+const commits = numberArg('--commits', 5200);
 const GOAL = 0.5;
 
 const rg = spawnSync('rg', ['--version'], { encoding: 'utf8' });

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCorpus } from '../history/generate.js';
-import { interleave, median, row, timed } from '../interleave.js';
+import { interleave, median, numberArg, row, timed } from '../interleave.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -25,12 +25,9 @@ const source = path.join(root, 'bench/.corpus/pre-receive-source');
 const server = path.join(root, 'bench/.corpus/pre-receive-server.git');
 const cli = path.join(root, 'dist/cli/mirra-scan.js');
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const runs = arg('--runs', 7);
-const pushed = arg('--push', 1000);
+
+const runs = numberArg('--runs', 7);
+const pushed = numberArg('--push', 1000);
 const GOAL = 2;
 
 if (spawnSync('rg', ['--version']).status !== 0) {

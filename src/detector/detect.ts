@@ -6,7 +6,7 @@ import { base64Back, base64Forward, decodeBase64Window, decodeUtf16Window, WRITT
 import { parseCandidate, rejectingFilter } from './filters.js';
 import { isHexCode, isWordCode, KEY_PREFIX, TYPED_PREFIXES } from './key-format.js';
 import { findStemBlock, stemSearchLimit } from './line-feeds.js';
-import { DENSE_CHECK, DENSE_GAP, formAfterStem, mayBeKeyAfterStem, TraceForm } from './plausible.js';
+import { DENSE_CHECK, DENSE_GAP, formAfterStem, mayBeKeyAfterStem, nextByByte, TraceForm } from './plausible.js';
 import { DETECTOR_WORK } from './work.js';
 import { decodeWritten, encodedStemAt, ENCODED_R_NEEDLES, JoinContext, mayBeEncodedR, schemeAt, type WrittenScheme } from './written-forms.js';
 
@@ -122,18 +122,6 @@ function bytesAt(buf: Buffer, at: number, bytes: Buffer): boolean {
   if (at < 0 || at + bytes.length > buf.length) return false;
   for (let k = 0; k < bytes.length; k++) if (buf[at + k] !== bytes[k]) return false;
   return true;
-}
-
-/** The next start of `tail` in `buf` at or after `from`, by one loop over the bytes (for dense hits). */
-function nextByByte(buf: Buffer, tail: Buffer, from: number): number {
-  const first = tail[0];
-  const last = buf.length - tail.length;
-  outer: for (let j = from; j <= last; j++) {
-    if (buf[j] !== first) continue;
-    for (let k = 1; k < tail.length; k++) if (buf[j + k] !== tail[k]) continue outer;
-    return j;
-  }
-  return -1;
 }
 
 /**

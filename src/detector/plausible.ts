@@ -243,6 +243,18 @@ function endsTemplate(r: CharReader): boolean {
   return c >= 0 && endsEveryKey(c);
 }
 
+/** The next start of `bytes` in `buf` at or after `from`, by one loop over the bytes (where hits come thick). */
+export function nextByByte(buf: Buffer, bytes: Buffer, from: number): number {
+  const first = bytes[0];
+  const last = buf.length - bytes.length;
+  outer: for (let j = from; j <= last; j++) {
+    if (buf[j] !== first) continue;
+    for (let k = 1; k < bytes.length; k++) if (buf[j + k] !== bytes[k]) continue outer;
+    return j;
+  }
+  return -1;
+}
+
 /** After this many hits of a needle, a search that found them closer than DENSE_GAP apart on average goes on byte by byte. */
 export const DENSE_CHECK = 256;
 export const DENSE_GAP = 64;
@@ -266,17 +278,9 @@ export function forEachBufferHit(buf: Buffer, needle: Buffer, head: number, from
     if (headMatches(i)) onHit(i - head);
     if (++hits < DENSE_CHECK) continue;
     if (i - since < DENSE_CHECK * DENSE_GAP) {
-      const first = tail[0];
-      const n = tail.length;
-      const last = buf.length - n;
       // After a hit, the next can start no sooner than the tail's shortest self-overlap allows.
       const step = selfOverlapStep(tail);
-      outer: for (let j = i + step; j <= last; j++) {
-        if (buf[j] !== first) continue;
-        for (let k = 1; k < n; k++) if (buf[j + k] !== tail[k]) continue outer;
-        if (headMatches(j)) onHit(j - head);
-        j += step - 1;
-      }
+      for (let j = nextByByte(buf, tail, i + step); j >= 0; j = nextByByte(buf, tail, j + step)) if (headMatches(j)) onHit(j - head);
       return;
     }
     hits = 0;
