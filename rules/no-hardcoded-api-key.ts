@@ -14,6 +14,7 @@ import { loadConfigSync, type MirraScanConfig } from '../src/config/index.js';
 import { findRoot } from '../src/sources/git/repo-root.js';
 import { enclosingComposition, isComposition, isStringRawTag, isWrapper, StringComposer, unwrap, type Composed, type ScopeLike } from './util/compose.js';
 import { createRule } from './util/create-rule.js';
+import { withMarkup, type Listeners } from './util/markup.js';
 import { checkOptions, OPTIONS_SCHEMA, type RuleOptions } from './util/options.js';
 import {
   cook,
@@ -503,6 +504,12 @@ export default createRule<[RuleOptions], MessageId>({
         for (const p of pending) if (p.messageId === 'composedKey' || !composedStarts.has(p.start)) p.send();
       },
     };
-    return listeners as unknown as Rule.RuleListener;
+    // Vue templates and Svelte markup (./util/markup.ts): attribute values, text and HTML comments.
+    const withoutSuggestion = (site: TextSite): TextSite => ({ mapped: site.mapped, suggest: noSuggestion });
+    return withMarkup(sourceCode, listeners as unknown as Listeners, {
+      span: (from, to) => scanText(source.slice(from, to), () => ({ mapped: verbatim(source, from, to), suggest: noSuggestion })),
+      literal: (node) => scanText(node.value as string, () => withoutSuggestion(stringLiteralSite(node as TSESTree.StringLiteral))),
+      templateElement: (node) => scanText(readsRaw(node) ? node.value.raw : (node.value.cooked as string), () => withoutSuggestion(templateElementSite(node))),
+    });
   },
 });
