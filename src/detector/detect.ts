@@ -6,7 +6,7 @@ import { base64Back, base64Forward, decodeBase64Window, decodeUtf16Window, WRITT
 import { parseCandidate, rejectingFilter } from './filters.js';
 import { isHexCode, isWordCode, KEY_PREFIX, TYPED_PREFIXES } from './key-format.js';
 import { findStemBlock, stemSearchLimit } from './line-feeds.js';
-import { DENSE_CHECK, DENSE_GAP, formAfterStem, mayBeKeyAfterStem, nextByByte, TraceForm } from './plausible.js';
+import { base64EndsEveryKey, DENSE_CHECK, DENSE_GAP, formAfterStem, mayBeKeyAfterStem, nextByByte, TraceForm } from './plausible.js';
 import { DETECTOR_WORK } from './work.js';
 import { decodeWritten, encodedStemAt, ENCODED_R_NEEDLES, JoinContext, mayBeEncodedR, schemeAt, type WrittenScheme } from './written-forms.js';
 
@@ -73,6 +73,12 @@ interface ByteNeedle {
   headBytes: Buffer;
   /** For a needle that is only a hint (`72`): where the trace it belongs to starts, or -1 if it is none. */
   traceAt?: (buf: Buffer, at: number) => number;
+  /**
+   * For a needle that is a trace only where a line break (CR or LF) is near it (the end piece of a
+   * wrapped base64 stem): a break must stand at `hit - before` up to `hit + after - 1`. Where its
+   * hits come thick, it is then looked for next to line breaks only.
+   */
+  nearBreak?: { before: number; after: number };
 }
 const toBytes = (n: Needle): ByteNeedle => ({ tail: Buffer.from(n.full.slice(n.head), 'latin1'), headBytes: Buffer.from(n.full.slice(0, n.head), 'latin1') });
 const STEM_BYTES = [Buffer.from(STEM, 'latin1'), Buffer.from(UPPER_STEM, 'latin1')];
@@ -95,8 +101,12 @@ const ENCODED_R_NEEDLE_BYTES: readonly ByteNeedle[] = ENCODED_R_NEEDLES.map((n) 
 /** A piece of a base64 stem is a trace only where the whole stem is there, in one run or cut by a wrapped line break. */
 const BASE64_NEEDLE_BYTES: readonly ByteNeedle[] = BASE64_NEEDLES.map((n) => {
   const stem = Buffer.from(BASE64_STEMS[n.stem].full, 'latin1');
+  // A stem in one run is reported by its first piece: its other piece is a trace only where a line
+  // break cuts the stem (see the check below: a break from 2 before the stem to 2 after it).
+  const lead = n.head + n.at;
   return {
     ...toBytes(n),
+    nearBreak: n.at === 0 ? undefined : { before: lead + 2, after: stem.length + 2 - lead },
     traceAt(buf: Buffer, hit: number): number {
       const at = hit - n.head - n.at; // where the stem starts if it is in one run
       // A stem in one run is reported by its first piece alone (dense base64 would judge it twice).
@@ -129,11 +139,12 @@ function bytesAt(buf: Buffer, at: number, bytes: Buffer): boolean {
  * confirms). Where hits come thick (hostile text), the rest is searched byte by byte, as
  * `forEachBufferHit` does: one native `indexOf` per hit would cost more than the bytes between hits.
  */
-function forEachNeedle(buf: Buffer, n: ByteNeedle, from: number, onHit: (at: number) => number | void): void {
+function forEachNeedle(buf: Buffer, n: ByteNeedle, from: number, onHit: (at: number) => number | void, searchDense?: (from: number) => void): void {
   const h = n.headBytes.length;
   let hits = 0;
   let since = from;
   let dense = false;
+  let breaks: LineBreaks | null = null;
   let i = buf.indexOf(n.tail, from + h);
   while (i >= 0) {
     let ok = true;
@@ -146,12 +157,39 @@ function forEachNeedle(buf: Buffer, n: ByteNeedle, from: number, onHit: (at: num
       if (resume !== undefined) next = Math.max(next, resume + h);
     }
     if (!dense && ++hits >= DENSE_CHECK) {
-      if (i - since < DENSE_CHECK * DENSE_GAP) dense = true;
+      if (i - since < DENSE_CHECK * DENSE_GAP) {
+        if (searchDense) return searchDense(next);
+        dense = true;
+      }
       hits = 0;
       since = i;
     }
-    i = dense ? nextByByte(buf, n.tail, next) : buf.indexOf(n.tail, next);
+    if (dense && n.nearBreak && !breaks) breaks = new LineBreaks(buf);
+    i = !dense ? buf.indexOf(n.tail, next) : breaks && n.nearBreak ? nextNearBreak(buf, n.tail, n.nearBreak, breaks, next) : nextByByte(buf, n.tail, next);
   }
+}
+
+/** The next CR or LF at or after a position that only grows: each of the two is searched for once per break, not once per question. */
+class LineBreaks {
+  private lf = -2;
+  private cr = -2;
+  constructor(private readonly buf: Buffer) {}
+
+  next(from: number): number {
+    if (this.lf !== -1 && this.lf < from) this.lf = this.buf.indexOf(10, from);
+    if (this.cr !== -1 && this.cr < from) this.cr = this.buf.indexOf(13, from);
+    return this.lf < 0 ? this.cr : this.cr < 0 ? this.lf : Math.min(this.lf, this.cr);
+  }
+}
+
+/** The next start of `tail` at or after `from` that has a line break near it, as `near` says. */
+function nextNearBreak(buf: Buffer, tail: Buffer, near: { before: number; after: number }, breaks: LineBreaks, from: number): number {
+  for (let b = breaks.next(Math.max(0, from - near.before)); b >= 0; b = breaks.next(b + 1)) {
+    const hi = b + near.before;
+    for (let j = Math.max(from, b - near.after + 1); j <= hi; j++) if (bytesAt(buf, j, tail)) return j;
+    from = Math.max(from, hi + 1);
+  }
+  return -1;
 }
 
 /** Every index where `n` starts in `text`, in order. */
@@ -302,7 +340,8 @@ export function keyTraceOffsets(buf: Buffer, from = 0, options: { all?: boolean 
   const out: number[] = [];
   // Unless every trace is asked for (to explain each rejection), those that cannot start a key are
   // left out here (see plausible.ts): hostile text is made of them.
-  const may = options.all ? () => true : (afterStem: number, form: TraceForm, skip = 0) => mayBeKeyAfterStem(buf, afterStem, form, skip);
+  const all = options.all === true;
+  const may = all ? () => true : (afterStem: number, form: TraceForm, skip = 0) => mayBeKeyAfterStem(buf, afterStem, form, skip);
   forEachStem(buf, from, (i) => {
     const next = buf[i + STEM.length];
     if (!isTraceFollower(next)) return;
@@ -311,18 +350,76 @@ export function keyTraceOffsets(buf: Buffer, from = 0, options: { all?: boolean 
   });
   BASE64_NEEDLE_BYTES.forEach((n, k) => {
     const { offsetInGroup, byteOffset } = BASE64_STEMS[BASE64_NEEDLES[k].stem];
-    forEachNeedle(buf, n, from, (at) => {
+    const judge = (at: number) => {
       // The cheap look reads whole groups in one run: a stem cut by a wrapped line break is judged in full.
       const group = at - offsetInGroup;
       const inOneRun = group >= from && bytesAt(buf, at, stemBytes[k]);
-      if (!inOneRun || may(group, TraceForm.Base64, byteOffset + STEM.length)) out.push(at);
-    });
+      if (!inOneRun || all || mayBeKeyAfterStem(buf, group, TraceForm.Base64, byteOffset + STEM.length)) out.push(at);
+    };
+    const dense = n.nearBreak || all ? undefined : (next: number) => denseBase64Starts(buf, k, from, next, judge);
+    forEachNeedle(buf, n, from, judge, dense);
   });
   forEachNeedle(buf, UTF16_NEEDLE_BYTES, from, (i) => {
     if (may(i + UTF16_NEEDLE.full.length, TraceForm.Utf16)) out.push(i);
   });
   for (const n of ENCODED_R_NEEDLE_BYTES) forEachNeedle(buf, n, from, (at) => void out.push(at));
   return out.length > 1 ? out.sort((a, b) => a - b) : out;
+}
+
+/** Four bytes at `i` as one number (little-endian): a stem is compared in two of these, not byte by byte. */
+const wordAt = (buf: Uint8Array, i: number) => buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24);
+
+/**
+ * For each base64 needle: its stem's first and last four bytes as words (an Int32Array: loaded as
+ * plain integers), and how far past a whole stem its first piece can next start (its first byte
+ * does not come again in the stem, so a hit never starts inside one: the search jumps over it).
+ */
+const STEM_WORDS = new Int32Array(BASE64_NEEDLES.length * 2);
+const STEM_JUMP = BASE64_NEEDLES.map((n, k) => {
+  STEM_WORDS[2 * k] = wordAt(stemBytes[k], 0);
+  STEM_WORDS[2 * k + 1] = wordAt(stemBytes[k], stemBytes[k].length - 4);
+  const piece = Buffer.from(n.full, 'latin1');
+  let s = 1;
+  while (s < stemBytes[k].length && !piece.subarray(0, stemBytes[k].length - s).every((b, j) => b === stemBytes[k][s + j])) s++;
+  return s;
+});
+
+/**
+ * `keyTraceOffsets` for the first piece of base64 stem `k` (needle `k`), from `next` on, where its
+ * hits come thick (hostile text: base64 of `mirra_` repeated). One loop over the bytes; a whole stem
+ * in one run gets the cheap look on the spot (no call per hit) and is dropped when the byte after
+ * its `_` ends every key. Anything else (a stem cut by a line break, a stem the look keeps) goes to
+ * `judge`, exactly as the search by `indexOf` would send it.
+ */
+function denseBase64Starts(buf: Buffer, k: number, from: number, next: number, judge: (at: number) => void): void {
+  const n = BASE64_NEEDLE_BYTES[k];
+  const h = n.headBytes.length;
+  const { offsetInGroup, byteOffset } = BASE64_STEMS[BASE64_NEEDLES[k].stem];
+  const first = STEM_WORDS[2 * k];
+  const last = STEM_WORDS[2 * k + 1];
+  const byte = n.tail[0];
+  const length = stemBytes[k].length;
+  const jump = STEM_JUMP[k];
+  const skip = byteOffset + STEM.length;
+  const end = buf.length - n.tail.length;
+  let i = Math.max(next, h);
+  while (i <= end) {
+    if (buf[i] !== byte) {
+      i++;
+      continue;
+    }
+    const at = i - h;
+    if (at + length <= buf.length && wordAt(buf, at) === first && wordAt(buf, at + length - 4) === last) {
+      if (at - offsetInGroup < from || !base64EndsEveryKey(buf, at - offsetInGroup, skip)) judge(at);
+      i += jump;
+      continue;
+    }
+    if (bytesAt(buf, i, n.tail) && bytesAt(buf, at, n.headBytes)) {
+      const trace = n.traceAt ? n.traceAt(buf, i) : at;
+      if (trace >= 0) judge(trace);
+    }
+    i++;
+  }
 }
 
 /** Every needle a trace can start with besides `mirra` and `MIRRA` (which `forEachStem` finds, in any context). */

@@ -189,24 +189,53 @@ function firstAfterPrefix(src: Source, afterStem: number, form: TraceForm, skipB
       c = codeAt(src, afterStem + 6);
     }
   } else if (form === TraceForm.Base64) {
+    if (typeof src !== 'string') return base64EndsEveryKey(src, afterStem, skipBytes) ? ENDS_EVERY_KEY : -1;
     // Bytes [skipBytes, skipBytes + 1] are `_` and the byte after it; decode the group of the latter.
     const byte = skipBytes + 1;
     const g = afterStem + 4 * Math.floor(byte / 3);
     if (g + 4 > src.length) return -1;
     let bits = 0;
     // Hostile text repeats this millions of times: the four characters read without a helper.
-    const text = typeof src === 'string' ? src : null;
     for (let k = 0; k < 4; k++) {
-      const d = text !== null ? text.charCodeAt(g + k) : (src as Buffer)[g + k];
+      const d = src.charCodeAt(g + k);
       const v = d < 128 ? B64_VALUE[d] : -1;
       if (v < 0) return -1;
       bits = (bits << 6) | v;
     }
     c = (bits >> (8 * (2 - (byte % 3)))) & 255;
   }
+  return endsEveryKeyAfterPrefix(c) ? ENDS_EVERY_KEY : -1;
+}
+
+/** Whether `c`, right after a key's `mirra_`, ends every key (and cannot start `script_`, …, or an escape); false for -1. */
+function endsEveryKeyAfterPrefix(c: number): boolean {
   const l = lower(c);
-  if (c < 0 || l === 115 || l === 105 || l === 116 || c === 92 || c === 37) return -1;
-  return endsEveryKey(c) ? ENDS_EVERY_KEY : -1;
+  if (c < 0 || l === 115 || l === 105 || l === 116 || c === 92 || c === 37) return false;
+  return endsEveryKey(c);
+}
+
+/**
+ * The quick look of `firstAfterPrefix` for base64 in bytes, on its own so that the dense search of
+ * a base64 stem (hostile text holds millions of them) runs it without a call per byte read: whether
+ * the byte after `_` (the stem's group starts at `group`; `skipBytes` decoded bytes before `_`),
+ * read from one whole group, ends every key.
+ */
+export function base64EndsEveryKey(buf: Buffer, group: number, skipBytes: number): boolean {
+  const byte = skipBytes + 1;
+  const g = group + 4 * Math.floor(byte / 3);
+  if (g + 4 > buf.length) return false;
+  const d0 = buf[g];
+  const d1 = buf[g + 1];
+  const d2 = buf[g + 2];
+  const d3 = buf[g + 3];
+  if ((d0 | d1 | d2 | d3) >= 128) return false;
+  const v0 = B64_VALUE[d0];
+  const v1 = B64_VALUE[d1];
+  const v2 = B64_VALUE[d2];
+  const v3 = B64_VALUE[d3];
+  if ((v0 | v1 | v2 | v3) < 0) return false;
+  const bits = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
+  return endsEveryKeyAfterPrefix((bits >> (8 * (2 - (byte % 3)))) & 255);
 }
 
 /** `mayBeKeyAfterStem` for `mirra_` written as it is (the common case, and most of hostile text): no reader, one loop. */

@@ -1,0 +1,55 @@
+// Where a needle's hits come thick (hostile text), the detector stops calling `indexOf` once a hit
+// and searches the rest another way: the first piece of a base64 stem by one loop over the bytes
+// that drops hopeless stems on the spot, the last piece only next to line breaks (it is a trace only
+// where a break cuts its stem). Whatever follows such text must be found exactly as it is without it.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { keyTraceOffsets } from '../../src/detector/detect.js';
+import { scanContent } from '../../src/detector/index.js';
+import { fakeKey } from '../support/fake-keys.js';
+
+/**
+ * Base64 of `mirra_q` repeated: 7 bytes a unit, so the stem comes at all three byte alignments,
+ * every piece of every stem hits thousands of times, and the byte after each `_` (`q`) ends every key.
+ */
+const DENSE = Buffer.from(Buffer.from('mirra_q'.repeat(3000)).toString('base64') + '\n');
+
+const KEY = fakeKey('script', 72, 11);
+
+/** Text the pieces of a base64 stem are found in: stems at each alignment, cut by line breaks anywhere, wrapped keys, filler. */
+const piece = fc.oneof(
+  fc.constantFrom('bWlycmFf', '1pcnJhX', 'taXJyYV', '\n', '\r\n', 'AAAA', ' ', 'q'),
+  fc.tuple(fc.constantFrom('bWlycmFf', '1pcnJhX', 'taXJyYV'), fc.integer({ min: 1, max: 7 }), fc.constantFrom('\n', '\r\n', '\r')).map(([stem, cut, br]) => stem.slice(0, cut) + br + stem.slice(cut)),
+  fc.tuple(fc.constantFrom('', 'k=', 'ab='), fc.integer({ min: 20, max: 80 })).map(([lead, width]) => {
+    const blob = Buffer.from(`${lead}${KEY}\n`).toString('base64');
+    return blob.replace(new RegExp(`.{${width}}`, 'g'), '$&\n');
+  }),
+);
+
+describe('dense needle searches', () => {
+  it('property: after dense base64 stems, every trace is where it is without them', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (pieces) => {
+        // `AAAA` first: a stem at the very start of a buffer is judged without a look at the group before it.
+        const tail = Buffer.from('AAAA' + pieces.join(''));
+        const shifted = keyTraceOffsets(tail).map((t) => t + DENSE.length);
+        const after = keyTraceOffsets(Buffer.concat([DENSE, tail])).filter((t) => t >= DENSE.length);
+        expect(after).toEqual(shifted);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the dense text itself holds no trace that may be a key, and a wrapped key after it is found', () => {
+    expect(keyTraceOffsets(DENSE)).toEqual([]);
+    for (const width of [76, 64, 40]) {
+      for (const lead of ['', 'k=', 'ab=']) {
+        const blob = Buffer.from(`${lead}${KEY}\n`).toString('base64').replace(new RegExp(`.{${width}}`, 'g'), '$&\n');
+        // (Not glued to the dense blob: decoded as one, the key would follow `q`, part of a word.)
+        const found = scanContent(Buffer.concat([DENSE, Buffer.from(`-----\n${blob}`)]));
+        expect(found.map((k) => [k.key, k.encoding])).toEqual([[KEY, 'base64']]);
+      }
+    }
+  });
+});
