@@ -5,13 +5,12 @@
 
 import path from 'node:path';
 import type { Rule } from 'eslint';
-import ignore from 'ignore';
 import type { TSESTree } from '@typescript-eslint/types';
 import { detectKeys, hasInlineAllow, hasKeyTrace, hasSplitStemTrace, keySha256, maskSecrets, MIN_KEY_LENGTH, redactKey, scanContent, type KeyMatch } from '../src/detector/index.js';
 import type { Encoding, KeyType } from '../src/finding.js';
 import { buildHint } from '../src/hints/index.js';
 import { loadConfigSync, type MirraScanConfig } from '../src/config/index.js';
-import { findRoot } from '../src/sources/git/repo-root.js';
+import { policyFor, type Policy } from '../src/policy/index.js';
 import { enclosingComposition, isComposition, isStringRawTag, isWrapper, StringComposer, unwrap, type Composed, type ScopeLike } from './util/compose.js';
 import { createRule } from './util/create-rule.js';
 import { withMarkup, type Listeners } from './util/markup.js';
@@ -122,12 +121,25 @@ function isValuePosition(node: Node): boolean {
   }
 }
 
-/** The config's `ignorePaths` (gitignore patterns from the repository root) leave a file out of the rule too. */
-function isIgnoredByConfig(config: MirraScanConfig, file: string): boolean {
-  if (config.ignorePaths.length === 0 || !path.isAbsolute(file)) return false;
-  const rel = path.relative(findRoot(path.dirname(file)), file);
-  if (rel === '' || rel.startsWith('..')) return false;
-  return ignore().add(config.ignorePaths).ignores(rel.split(path.sep).join('/'));
+// One policy per config (and rule options) and folder: it reads each ignore file once, when a linted
+// file first needs it. A new config object (after clearConfigCache) gets new policies.
+const policies = new WeakMap<MirraScanConfig, Map<string, Policy>>();
+
+/** The CLI's policy for this file's folder: `ignorePaths`, `.mirrascanignore` files, allowed keys, inline allow. */
+function policyForFile(config: MirraScanConfig, dir: string, allowedKeySha256: string[]): Policy {
+  let byDir = policies.get(config);
+  if (!byDir) policies.set(config, (byDir = new Map()));
+  const id = `${dir}\0${allowedKeySha256.join(',')}`;
+  let policy = byDir.get(id);
+  if (!policy) byDir.set(id, (policy = policyFor(config, { cwd: dir, allowedKeySha256 })));
+  return policy;
+}
+
+/** The file's path from the policy's root with `/`, or null for one outside it (or not on disk). */
+function relativeToRoot(policy: Policy, file: string): string | null {
+  if (!path.isAbsolute(file)) return null;
+  const rel = path.relative(policy.root, file);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? null : rel.split(path.sep).join('/');
 }
 
 export default createRule<[RuleOptions], MessageId>({
@@ -168,13 +180,15 @@ export default createRule<[RuleOptions], MessageId>({
       context.report({ loc: { line: 1, column: 0 }, messageId: 'badConfig', data: { reason: maskSecrets(e instanceof Error ? e.message : String(e)) } });
       return {};
     }
-    if (isIgnoredByConfig(config, context.physicalFilename ?? context.filename)) return {};
+    const file = context.physicalFilename ?? context.filename;
+    const policy = policyForFile(config, path.dirname(file), options.allowedKeySha256 ?? []);
+    const rel = relativeToRoot(policy, file);
+    // `.gitignore` plays no part here: ESLint decides which files it lints.
+    if (rel !== null && policy.isPathIgnored(rel)) return {};
 
     const envVar = options.envVar ?? config.envVar;
     const envRead = `process.env.${envVar}`;
     const reportTestKeys = options.reportTestKeys ?? true;
-    const allowed = new Set([...(options.allowedKeySha256 ?? []), ...config.allowedKeys.map((k) => k.keySha256)].map((h) => h.toLowerCase()));
-    const inlineAllow = config.inlineAllow;
     const reported = new Set<string>();
     const hints = new Map<KeyType, string>();
     const composer = new StringComposer((node) => sourceCode.getScope(node as never) as unknown as ScopeLike);
@@ -189,13 +203,13 @@ export default createRule<[RuleOptions], MessageId>({
     const constDeclarators: Array<{ name: string; init: Node }> = [];
 
     const isWanted = (m: KeyMatch): boolean =>
-      (reportTestKeys || m.keyType !== 'test') && (allowed.size === 0 || !allowed.has(keySha256(m.key)));
+      (reportTestKeys || m.keyType !== 'test') && !policy.isKeyAllowed(keySha256(m.key));
 
     const hintFor = (keyType: KeyType): string => {
       let hint = hints.get(keyType);
       if (hint === undefined) {
         hint = buildHint(
-          { keyType, place: 'working-tree', source: 'file', verification: { status: 'unchecked' }, file: context.filename, commit: null },
+          { keyType, place: 'working-tree', source: 'file', origin: 'file', verification: { status: 'unchecked' }, file: context.filename, commit: null },
           { envVar, short: true },
         );
         hints.set(keyType, hint);
@@ -224,7 +238,7 @@ export default createRule<[RuleOptions], MessageId>({
         }
         return { line: last.line, column: last.column };
       };
-      for (const k of scanContent(source, { skipInlineAllowed: inlineAllow })) {
+      for (const k of scanContent(source, { skipInlineAllowed: policy.inlineAllow })) {
         if (!isWanted(k)) continue;
         const start = locOf(k.start);
         const end = locOf(k.end);
@@ -248,7 +262,7 @@ export default createRule<[RuleOptions], MessageId>({
       reported.add(id);
       const start = sourceCode.getLocFromIndex(range[0]);
       // The CLI's inline allow marker works here too, so one comment serves both tools.
-      if (inlineAllow && hasInlineAllow(sourceCode.lines[start.line - 1] ?? '')) return;
+      if (policy.allowsInline(hasInlineAllow(sourceCode.lines[start.line - 1] ?? ''))) return;
       if (messageId === 'composedKey') composedStarts.add(range[0]);
       // Sent once every composition is known (`Program:exit`): a whole key in the first of several
       // pieces is a prefix of the key the pieces make, and only that key is reported, as the CLI does.

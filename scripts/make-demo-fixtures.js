@@ -5,8 +5,8 @@
 //
 // The app plants keys written in different ways, next to placeholders that must NOT be reported.
 // Two files are left out of a default scan on purpose: `.env.local` (in the app's .gitignore, so it is
-// not committed either: git would scan a tracked file whatever .gitignore says; the tests write it
-// with makeDemoFixtures()) and `test/fixtures/keys.json` (in the app's .mirrascanignore).
+// not committed either: git would scan a tracked file whatever .gitignore says; the tests write the
+// app, with it, into a temporary folder with writeDemoApp()) and `test/fixtures/keys.json` (in the app's .mirrascanignore).
 //
 // Usage: node scripts/make-demo-fixtures.js
 
@@ -244,14 +244,20 @@ function locate(text, needle) {
   return { line, column, endLine, endColumn };
 }
 
-export function makeDemoFixtures() {
-  const { files, planted, K } = build();
-  fs.rmSync(DEMO_DIR, { recursive: true, force: true });
-  for (const [rel, text] of Object.entries(files)) {
-    const abs = path.join(DEMO_DIR, rel);
+/** Writes the whole demo app (the gitignored `.env.local` too) into `dir`: tests use a copy outside the checkout. */
+export function writeDemoApp(dir) {
+  const built = build();
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const [rel, text] of Object.entries(built.files)) {
+    const abs = path.join(dir, rel);
     fs.mkdirSync(path.dirname(abs), { recursive: true });
     fs.writeFileSync(abs, rel.endsWith('.reg') ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]) : text);
   }
+  return built;
+}
+
+export function makeDemoFixtures() {
+  const { files, planted, K } = writeDemoApp(DEMO_DIR);
   const lists = { findings: [], gitignored: [], mirrascanignored: [], inlineAllowed: [] };
   for (const p of planted) {
     lists[p.list].push({ file: p.file, ...locate(files[p.file], p.written), keyType: DEMO_KEYS[p.name].type, encoding: p.encoding, keySha256: sha256(K[p.name]) });

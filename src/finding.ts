@@ -8,6 +8,17 @@ export type Encoding = 'plain' | 'base64' | 'url' | 'escape' | 'utf16' | 'concat
 
 export type FindingSource = 'file' | 'staged' | 'commit';
 
+/**
+ * Where exactly a key was found, finer than `source` (kept for old readers): hints are chosen from it.
+ * - `file`: a file on disk; `stdin`: standard input;
+ * - `staged`: the index (what the next commit adds);
+ * - `commit`: the lines a commit adds; `merge`: lines a merge brings in from its merged side
+ *   (`commit` names the merge, `mergedCommit` the commit on that side that added the key);
+ * - `commit-message`, `tag-message` (`tag` names the tag);
+ * - `push`: a commit a push is about to send.
+ */
+export type FindingOrigin = 'file' | 'stdin' | 'staged' | 'commit' | 'merge' | 'commit-message' | 'tag-message' | 'push';
+
 export type VerificationStatus = 'unchecked' | 'live' | 'invalid' | 'unknown';
 
 export interface Verification {
@@ -28,7 +39,14 @@ export interface Finding {
   endLine: number;
   endColumn: number;
   source: FindingSource;
+  origin: FindingOrigin;
   commit: string | null;
+  /** For `merge`: the commit on the merged side that first added the key. */
+  mergedCommit?: string;
+  /** For `tag-message`: the tag's name. */
+  tag?: string;
+  /** For `file`: git tracks the file, so the key is (or is about to be) in a commit. */
+  tracked?: boolean;
   encoding: Encoding;
   redacted: string;
   keySha256: string;
@@ -59,6 +77,11 @@ export interface Snippet {
   /** 0-based index in `text` where the marker starts, and its length. */
   markerStart: number;
   markerLength: number;
+}
+
+/** The origin a finding without a finer one has, from its source. */
+export function defaultOrigin(source: FindingSource): FindingOrigin {
+  return source;
 }
 
 export interface ScanError {

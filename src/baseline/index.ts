@@ -10,7 +10,7 @@
 
 import fs from 'node:fs';
 import { UsageError } from '../errors.js';
-import type { Finding, ScanResult } from '../finding.js';
+import type { Finding } from '../finding.js';
 
 export const DEFAULT_BASELINE_FILE = '.mirra-scan-baseline.json';
 export const BASELINE_VERSION = 1;
@@ -110,16 +110,7 @@ export function parseBaseline(text: string, file: string): Baseline {
   return { version: BASELINE_VERSION, entries };
 }
 
-/** Drops findings whose key the baseline knows (by keySha256, wherever it is now); returns how many. */
-export function subtractBaseline(result: ScanResult, baseline: Baseline): number {
-  const known = new Set(baseline.entries.map((e) => e.keySha256));
-  const before = result.findings.length;
-  result.findings = result.findings.filter((f) => !known.has(f.keySha256));
-  return before - result.findings.length;
-}
-
-/** `--baseline FILE`: drops the findings the baseline already knows; no file, nothing dropped. */
-export function applyBaseline(result: ScanResult, file: string | undefined): number {
-  if (!file) return 0;
-  return subtractBaseline(result, readBaseline(file));
+/** The keys a baseline knows (by keySha256, wherever they are now): the policy allows them. */
+export function baselineKeys(baseline: Baseline): string[] {
+  return baseline.entries.map((e) => e.keySha256);
 }

@@ -15,11 +15,13 @@ export interface BlockedContext {
   messageFile?: string;
   /** The remote pushed to, for `push`. */
   remote?: string;
+  /** The config's `envVar` (default MIRRA_API_KEY). */
+  envVar?: string;
 }
 
 export function blockedMessage(action: BlockedAction, context: BlockedContext = {}): string {
   const keys = 'a Mirra API key';
-  const env = DEFAULT_ENV_VAR;
+  const env = context.envVar || DEFAULT_ENV_VAR;
   const rotate =
     `If a key was ever shared (pushed, pasted, sent, or committed anywhere), rotate it: revoke it and generate a new one at ` +
     `${API_KEYS_PAGE} (a script key: publish a new script version at ${SCRIPTS_PAGE}), then update whatever uses it.`;

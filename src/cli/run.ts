@@ -3,11 +3,12 @@
 // exit code.
 // Commands only gather findings; this finishes them.
 
-import { applyBaseline, subtractBaseline, type Baseline } from '../baseline/index.js';
-import { applyAllowedKeys, type MirraScanConfig } from '../config/index.js';
+import { baselineKeys, readBaseline, type Baseline } from '../baseline/index.js';
+import type { MirraScanConfig } from '../config/index.js';
 import { maskSecrets } from '../detector/index.js';
 import type { ScanResult } from '../finding.js';
-import { buildHint } from '../hints/index.js';
+import { attachHints } from '../hints/index.js';
+import { policyFor, type Policy } from '../policy/index.js';
 import { writeReport } from '../report/index.js';
 import type { CommonOptions } from './common-options.js';
 import { exitCodeFor } from './exit-codes.js';
@@ -15,17 +16,38 @@ import { reportStdout } from './output.js';
 import { verifyOptionsFor } from './verify-options.js';
 
 /**
- * `config`: the one the command loaded (each command reads it once, before it scans). `writeText`:
- * how the text format is printed when the command has its own (a server hook's `remote:` lines).
+ * The policy of a run: the config's rules and the command's flags (`--no-ignore`, `--no-inline-allow`,
+ * `--baseline FILE`, read here before anything is scanned). `baseline`: one the command read itself
+ * (`ci`'s security mode reads it as the base of its range has it); then `--baseline` is not read again.
+ */
+export function runPolicy(
+  config: MirraScanConfig,
+  options: { inlineAllow?: boolean; baseline?: string; ignore?: boolean; ignoreFiles?: boolean },
+  cwd = process.cwd(),
+  baseline?: Baseline,
+): Policy {
+  const known = baseline ?? (options.baseline ? readBaseline(options.baseline) : undefined);
+  return policyFor(config, {
+    cwd,
+    ignore: options.ignore,
+    ignoreFiles: options.ignoreFiles,
+    inlineAllow: options.inlineAllow,
+    baselineKeySha256: known ? baselineKeys(known) : undefined,
+  });
+}
+
+/**
+ * `config` and `policy`: the ones the command used for its scan. `writeText`: how the text format is
+ * printed when the command has its own (a server hook's `remote:` lines).
  */
 export async function finishRun(
   result: ScanResult,
   options: CommonOptions,
   config: MirraScanConfig,
+  policy: Policy,
   writeText?: (result: ScanResult) => void,
-  baseline?: Baseline,
 ): Promise<number> {
-  await completeResult(result, options, config, baseline);
+  await completeResult(result, options, config, policy);
   if (writeText && options.format === 'text' && !options.output) writeText(result);
   else {
     writeReport(result, options.format, {
@@ -44,25 +66,19 @@ export async function finishRun(
 /** Everything finishRun does before printing; the programmatic API (src/scanner) does the same. */
 export async function completeResult(
   result: ScanResult,
-  options: Pick<CommonOptions, 'reveal' | 'baseline' | 'verify' | 'apiUrl' | 'cache'>,
+  options: Pick<CommonOptions, 'reveal' | 'verify' | 'apiUrl' | 'cache'>,
   config: MirraScanConfig,
-  baseline?: Baseline,
+  policy: Policy,
 ): Promise<void> {
   if (!options.reveal) maskSecretsInNames(result);
-  applyAllowedKeys(result, config);
-  // `ci`'s security mode passes the baseline as the base of its range has it.
-  if (baseline) subtractBaseline(result, baseline);
-  else applyBaseline(result, options.baseline);
+  policy.dropAllowedKeys(result);
   if (options.verify) {
     // Loaded only when asked: without --verify nothing is sent, and a hook starts faster.
     const { verifyFindings } = await import('../verify/index.js');
     await verifyFindings(result.findings, verifyOptionsFor(options, config));
   }
-  addHints(result, config.envVar);
-}
-
-function addHints(result: ScanResult, envVar: string): void {
-  for (const f of result.findings) f.hint = buildHint(f, { envVar });
+  // Hints are attached here, once, from each finding's origin and the kind of file.
+  attachHints(result.findings, { envVar: config.envVar });
 }
 
 /**

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CONFIG_SEARCH_PLACES, PACKAGE_PROP } from './index.js';
 import type { AllowRuleChange } from '../finding.js';
 import { gitArgs, readBlobs, streamGit } from '../sources/git/process.js';
-import { SCAN_IGNORE_FILE } from '../sources/ignored-paths.js';
+import { SCAN_IGNORE_FILE } from '../policy/index.js';
 
 export type { AllowRuleChange } from '../finding.js';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseBaseline, type Baseline } from '../baseline/index.js';
 import { CONFIG_SEARCH_PLACES, defaultConfig, loadConfig, type MirraScanConfig } from './index.js';
 import { readBlobs } from '../sources/git/process.js';
-import { findRoot } from '../sources/git/repo-root.js';
+import { findRoot } from '../policy/repo-root.js';
 
 /** Where a rule file sits: outside the repository (trusted as it is), or inside it at `rel`. */
 function placeOf(root: string, file: string): { outside: true } | { outside: false; rel: string } {

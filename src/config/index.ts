@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { CosmiconfigResult, Loader, LoaderSync } from 'cosmiconfig';
 import { maskKeyShaped } from '../detector/redact.js';
 import { UsageError } from '../errors.js';
-import type { ScanResult } from '../finding.js';
+import { findRoot } from '../policy/repo-root.js';
 import { validateConfig } from './validate.js';
 
 export { validateConfig } from './validate.js';
@@ -231,21 +231,13 @@ function describeThrown(value: unknown): string {
 /** From `cwd` up to the repository root (only `cwd` outside a repository). */
 function searchDirs(cwd: string): string[] {
   const start = path.resolve(cwd);
-  const root = repositoryRoot(start);
+  const root = findRoot(start);
   const dirs = [start];
   for (let dir = start; dir !== root && path.dirname(dir) !== dir; ) {
     dir = path.dirname(dir);
     dirs.push(dir);
   }
   return dirs;
-}
-
-/** The nearest folder with a `.git` (the file source's rule), else `dir`. Kept here so the ESLint rule loads no file walker. */
-function repositoryRoot(dir: string): string {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, '.git'))) return d;
-    if (path.dirname(d) === d) return dir;
-  }
 }
 
 /** A path as the user would write it: relative to the current folder when inside it. */
@@ -299,18 +291,4 @@ function toConfig(found: CosmiconfigResult, cwd: string): MirraScanConfig {
     // A getter that throws, a Proxy: reading the exported object failed.
     throw new UsageError(`config ${shown}: reading it failed: ${e instanceof Error ? e.message : describeThrown(e)}`);
   }
-}
-
-/** Drops findings of keys the config allows (by keySha256, each with its reason); returns how many. */
-export function applyAllowedKeys(result: ScanResult, config: MirraScanConfig): number {
-  if (config.allowedKeys.length === 0) return 0;
-  const allowed = new Set(config.allowedKeys.map((k) => k.keySha256));
-  const before = result.findings.length;
-  result.findings = result.findings.filter((f) => !allowed.has(f.keySha256));
-  return before - result.findings.length;
-}
-
-/** Whether `mirra-scan:allow` comments count: off when the flag (`--no-inline-allow`) or the config says so. */
-export function inlineAllowFor(flag: boolean | undefined, config: MirraScanConfig): boolean {
-  return flag !== false && config.inlineAllow;
 }

@@ -161,6 +161,11 @@ export function stemSearchLimit(buf: Buffer): number {
   return Math.max(0, Math.min(buf.length, buf.buffer.byteLength - buf.byteOffset - STEM_LOOK_AHEAD));
 }
 
+/** Whether `buf` is counted by the WebAssembly SIMD loop (a read buffer, on a runtime with SIMD), not in JS. */
+export function countsWithSimd(buf: Buffer): boolean {
+  return counters.has(buf.buffer);
+}
+
 /** How many `\n` bytes `buf[from, to)` holds. */
 export function countLineFeeds(buf: Buffer, from: number, to: number): number {
   const simd = to - from >= 256 ? counters.get(buf.buffer) : undefined;

@@ -1,8 +1,10 @@
-// The one hint builder: what to do about a finding, fitted to where the key was found (staged,
-// committed, pushed), what kind of key it is (script keys rotate with a new script version) and
-// whether the API says it works. Every reporter and the ESLint rule take their hint from here.
+// The one hint builder: what to do about a finding, fitted to its origin (a file, stdin, the index,
+// a commit, a merge, a commit or tag message), to where that is (staged, unpushed, pushed), to the
+// kind of file (an env file, docs, code), to the kind of key (script keys rotate with a new script
+// version) and to whether the API says it works. `attachHints` is the one place hints are put on
+// findings; the ESLint rule asks `buildHint` for its short form.
 
-import type { Finding, FindingPlace, FindingSource, KeyType, VerificationStatus } from '../finding.js';
+import { defaultOrigin, type Finding, type FindingOrigin, type FindingPlace, type FindingSource, type KeyType, type VerificationStatus } from '../finding.js';
 
 export interface HintOptions {
   /** The environment variable the key should come from (default `MIRRA_API_KEY`). */
@@ -11,7 +13,23 @@ export interface HintOptions {
   short?: boolean;
 }
 
-export type HintInput = Pick<Finding, 'keyType' | 'place' | 'source' | 'verification' | 'file' | 'commit'>;
+export type HintInput = Pick<Finding, 'keyType' | 'place' | 'source' | 'verification' | 'file' | 'commit'> &
+  Partial<Pick<Finding, 'origin' | 'mergedCommit' | 'tag' | 'tracked'>>;
+
+/** What kind of file a key is in decides the fix: an env file is untracked, docs get a placeholder, code reads the variable. */
+export type FileKind = 'env' | 'docs' | 'code';
+
+export function fileKindOf(file: string): FileKind {
+  const base = file.slice(file.lastIndexOf('/') + 1).toLowerCase();
+  if (/^\.env(\..*)?$/.test(base) || base.endsWith('.env')) return 'env';
+  if (/\.(md|mdx|markdown|rst|adoc|txt)$/.test(base) || /(^|\/)docs?\//i.test(file)) return 'docs';
+  return 'code';
+}
+
+/** Sets every finding's hint: the one place hints are attached (after verification, which changes them). */
+export function attachHints(findings: Finding[], options: HintOptions = {}): void {
+  for (const f of findings) f.hint = buildHint(f, options);
+}
 
 export const DEFAULT_ENV_VAR = 'MIRRA_API_KEY';
 export const API_KEYS_PAGE = 'store.getmirra.app/developer/api-keys';
@@ -26,7 +44,13 @@ export function placeOf(f: Pick<Finding, 'place' | 'source'>): FindingPlace {
 }
 
 export function buildHint(f: HintInput, options: HintOptions = {}): string {
+  const origin = f.origin ?? defaultOrigin(f.source);
   const ctx: HintContext = {
+    origin,
+    kind: origin === 'stdin' ? 'code' : fileKindOf(f.file ?? ''),
+    tracked: f.tracked === true,
+    mergedSha: f.mergedCommit ? f.mergedCommit.slice(0, 12) : '<commit>',
+    tag: f.tag ?? '',
     place: placeOf(f),
     type: f.keyType,
     status: f.verification?.status ?? 'unchecked',
@@ -39,6 +63,12 @@ export function buildHint(f: HintInput, options: HintOptions = {}): string {
 }
 
 interface HintContext {
+  origin: FindingOrigin;
+  kind: FileKind;
+  /** A file (origin `file`) that git tracks: its key is in a commit. */
+  tracked: boolean;
+  mergedSha: string;
+  tag: string;
   place: FindingPlace;
   type: KeyType;
   status: VerificationStatus;
@@ -47,14 +77,14 @@ interface HintContext {
   file: string;
   /** Abbreviated commit sha, or a placeholder. */
   sha: string;
-  /** The finding's file as reported (messages are named `(commit message)`, `(tag message NAME)`). */
+  /** The finding's file as reported. */
   rawFile: string;
 }
 
 // ---- the full hint: status, what to do where it was found, how to rotate this type of key ----
 
 function fullHint(c: HintContext): string {
-  const steps = c.place === 'pushed' ? [rotation(c), placeSteps(c, c.rawFile)] : [placeSteps(c, c.rawFile), rotation(c)];
+  const steps = c.place === 'pushed' ? [rotation(c), placeSteps(c)] : [placeSteps(c), rotation(c)];
   const parts = [statusLead(c), ...steps];
   if (c.status !== 'invalid' || c.place === 'pushed') {
     parts.push(`Check the key's last-used time on the Developer page (${API_KEYS_PAGE}) to judge whether it was abused.`);
@@ -75,43 +105,81 @@ function statusLead(c: HintContext): string {
   }
 }
 
-/** A key in a commit or tag message (the commit sources name those findings `(commit message)` / `(tag message NAME)`). */
-function messageSteps(c: HintContext, rawFile: string): string | null {
-  const tag = /^\(tag message (.+)\)$/.exec(rawFile)?.[1];
-  if (tag) {
+/** A key in a commit or tag message. */
+function messageSteps(c: HintContext): string | null {
+  if (c.origin === 'tag-message') {
+    const tag = c.tag || '<tag>';
     return `It is in the message of tag ${tag}: delete the tag (\`git tag -d ${tag}\`${c.place === 'pushed' ? `, and on the remote \`git push origin :refs/tags/${tag}\`` : ''}) and create it again with a clean message.`;
   }
-  if (rawFile !== '(commit message)') return null;
+  if (c.origin !== 'commit-message') return null;
+  if (c.sha === '<commit>') {
+    return 'It is in the commit message being written, not in a file: write the message again without the key (git kept it: `git commit -e -F .git/COMMIT_EDITMSG` reopens it).';
+  }
   return c.place === 'pushed'
     ? `It is in the message of pushed commit ${c.sha}: rewrite the messages with \`git filter-repo --replace-message <replacements-file>\` (the file lists the key; paste it yourself), force-push, and tell every collaborator to re-clone.`
     : `It is in the message of commit ${c.sha}, not yet pushed: \`git rebase -i ${c.sha}^\`, mark it \`reword\` and take the key out (for the latest commit: \`git commit --amend\`).`;
 }
 
-function placeSteps(c: HintContext, rawFile = ''): string {
-  const inMessage = messageSteps(c, rawFile);
+/** How to fix the file itself, by its kind: never "move it to an env var" for an env file. */
+function fileFix(c: HintContext): string {
+  switch (c.kind) {
+    case 'env':
+      return `keep ${c.file} out of git: list it in \`.gitignore\` and stop tracking it (\`git rm --cached ${c.file}\`); the key stays on your machine only`;
+    case 'docs':
+      return `replace the key in ${c.file} with a placeholder such as \`mirra_xxxx\` (placeholders are never reported)`;
+    default:
+      return `take it out of ${c.file} and read it from process.env.${c.env} instead (keep \`.env\` files in \`.gitignore\`)`;
+  }
+}
+
+function placeSteps(c: HintContext): string {
+  const inMessage = messageSteps(c);
   if (inMessage) return inMessage;
-  const useEnv = `read it from process.env.${c.env} instead (keep \`.env\` files in \`.gitignore\`)`;
+  if (c.origin === 'stdin') {
+    return `It came in on standard input: remove it from whatever produced that text, and read it from process.env.${c.env} where it is used.`;
+  }
+  if (c.origin === 'merge') {
+    return (
+      `This merge brings it in from commit ${c.mergedSha} on the branch being merged, which keeps the key in its history: ` +
+      `fixing the file in the merge commit would still push ${c.mergedSha}. Abort the merge (\`git merge --abort\`), ` +
+      `remove the key from that branch (\`git rebase -i ${c.mergedSha}^\` there, mark ${c.mergedSha} as \`edit\` and ${fileFix(c)}; ` +
+      `if the branch was pushed, purge it from history instead), then merge again.`
+    );
+  }
+  const fix = fileFix(c);
   switch (c.place) {
     case 'staged':
-      return `It is staged but was never committed: take it out of ${c.file}, ${useEnv}, and \`git add ${c.file}\` again before you commit.`;
+      return c.kind === 'env'
+        ? `It is staged but was never committed: ${fix.replace(/^keep/, 'unstage it and keep')}.`
+        : `It is staged but was never committed: ${fix}, and \`git add ${c.file}\` again before you commit.`;
     case 'unpushed':
       return (
         `It is in a local commit (${c.sha}) that has not been pushed: drop it from the commits before you push: ` +
-        `\`git rebase -i ${c.sha}^\`, mark ${c.sha} as \`edit\`, take the key out of ${c.file} and ${useEnv}, ` +
+        `\`git rebase -i ${c.sha}^\`, mark ${c.sha} as \`edit\`, ${fix}, ` +
         `then \`git commit --amend -a\` and \`git rebase --continue\` ` +
         `(if ${c.sha} is the latest commit: \`git reset --soft HEAD~1\`, fix ${c.file}, and commit again).`
       );
     case 'pushed':
       return (
         `It is in pushed history${c.sha === '<commit>' ? '' : ` (commit ${c.sha})`}, so anyone with a copy of the repository has it: ` +
-        `take it out of ${c.file} and ${useEnv}, ` +
+        `${fix}, ` +
         `then remove it from every commit with \`git filter-repo --replace-text <replacements-file>\`, ` +
         `where the replacements file lists the key on a line of its own (paste it yourself: mirra-scan never writes keys anywhere), ` +
         `force-push, and tell every collaborator to re-clone.`
       );
     default:
-      return `Take it out of ${c.file} and ${useEnv}.`;
+      if (c.tracked) {
+        return (
+          `${capitalize(fix)}. Git tracks ${c.file}, so the key is in its commits too: ` +
+          `remove it from them before pushing (\`git rebase -i\`), or, once pushed, with \`git filter-repo --replace-text <replacements-file>\` (paste the key yourself).`
+        );
+      }
+      return `${capitalize(fix)}.`;
   }
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** How to replace the key: script keys come with a new script version; other keys are revoked and generated anew. */
@@ -135,6 +203,9 @@ function rotation(c: HintContext): string {
         ? `Then rotate it without delay: ${replaceKey(c.type)}, and ${update}.`
         : `Then rotate it: ${replaceKey(c.type)}, and ${update}.`;
     default:
+      if (c.tracked || c.origin === 'merge') {
+        return `It is in a commit: rotate it${c.status === 'live' ? ' now' : ''}: ${replaceKey(c.type)}, and ${update}.`;
+      }
       return c.status === 'live'
         ? `If it was ever committed, shared or pushed, rotate it now: ${replaceKey(c.type)}, and ${update}.`
         : `If it was ever committed, shared or pushed, rotate it: ${replaceKey(c.type)}.`;

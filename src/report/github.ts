@@ -4,6 +4,7 @@
 
 import { FINDINGS_KEPT_PER_CONTENT, secretOf, type Finding, type ScanResult } from '../finding.js';
 import type { ReportOptions } from './options.js';
+import { describeOrigin } from './origin.js';
 
 /** Escapes a message (the text after `::`). */
 export function escapeData(s: string): string {
@@ -26,7 +27,9 @@ function command(kind: 'error' | 'warning' | 'notice', props: Record<string, str
 function annotation(f: Finding, options: ReportOptions): string {
   const keyText = options.reveal ? secretOf(f) : f.redacted;
   const encoded = f.encoding === 'plain' ? '' : `, written as ${f.encoding}`;
-  const origin = f.commit ? ` Added in commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ''}${f.date ? ` on ${f.date}` : ''}.` : '';
+  const said = f.origin === 'commit' ? '' : describeOrigin(f);
+  const added = f.commit ? ` Added in commit ${f.commit.slice(0, 12)}${f.author ? ` by ${f.author}` : ''}${f.date ? ` on ${f.date}` : ''}.` : '';
+  const origin = `${added}${said ? ` Found ${said}.` : ''}`;
   const verification = f.verification.status !== 'unchecked' ? ` Verification: ${f.verification.status}${f.verification.detail ? ` (${f.verification.detail})` : ''}.` : '';
   const message = `Mirra ${f.keyType} key ${keyText}${encoded}.${origin}${verification}${f.hint ? ` ${f.hint}` : ''} (keySha256 ${f.keySha256})`;
   return command(

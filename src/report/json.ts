@@ -15,6 +15,7 @@ export function findingToJson(f: Finding, options: ReportOptions): Record<string
     endLine: f.endLine,
     endColumn: f.endColumn,
     source: f.source,
+    origin: f.origin,
     commit: f.commit,
     encoding: f.encoding,
     redacted: f.redacted,
@@ -22,6 +23,8 @@ export function findingToJson(f: Finding, options: ReportOptions): Record<string
     verification: { ...f.verification },
     hint: f.hint,
   };
+  if (f.mergedCommit !== undefined) out.mergedCommit = f.mergedCommit;
+  if (f.tag !== undefined) out.tag = f.tag;
   if (f.author !== undefined) out.author = f.author;
   if (f.date !== undefined) out.date = f.date;
   if (options.reveal) out.key = secretOf(f);

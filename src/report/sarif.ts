@@ -5,6 +5,7 @@ import type { Log, Result, ReportingDescriptor } from 'sarif';
 import { FINDINGS_KEPT_PER_CONTENT, secretOf, type Finding, type ScanResult } from '../finding.js';
 import { TOOL, docsUrl } from '../version.js';
 import type { ReportOptions } from './options.js';
+import { describeOrigin } from './origin.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const HELP_URI = docsUrl('README.md', 'what-to-do-about-a-finding');
@@ -34,7 +35,7 @@ function toResult(f: Finding, options: ReportOptions): Result {
     ruleId: MIRRA_KEY_RULE.id,
     ruleIndex: 0,
     level: 'error',
-    message: { text: `Mirra ${f.keyType} key ${keyText} (${f.encoding}). ${f.hint}`.trim() },
+    message: { text: `Mirra ${f.keyType} key ${keyText} (${f.encoding})${originNote(f)}. ${f.hint}`.trim() },
     locations: [
       {
         physicalLocation: {
@@ -48,13 +49,21 @@ function toResult(f: Finding, options: ReportOptions): Result {
       keyType: f.keyType,
       encoding: f.encoding,
       source: f.source,
+      origin: f.origin,
       commit: f.commit,
+      ...(f.mergedCommit !== undefined ? { mergedCommit: f.mergedCommit } : {}),
+      ...(f.tag !== undefined ? { tag: f.tag } : {}),
       redacted: f.redacted,
       keySha256: f.keySha256,
       verification: { ...f.verification },
       hint: f.hint,
     },
   };
+}
+
+function originNote(f: Finding): string {
+  const origin = describeOrigin(f);
+  return origin ? `, ${origin}` : '';
 }
 
 export function buildSarif(result: ScanResult, options: ReportOptions): Log {

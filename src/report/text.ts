@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import { FINDINGS_KEPT_PER_CONTENT, secretOf, type Finding, type ScanResult } from '../finding.js';
 import { docsUrl } from '../version.js';
 import type { ReportOptions } from './options.js';
+import { describeOrigin } from './origin.js';
 
 const STATUS_WORD: Record<string, string> = {
   live: 'LIVE: the key works',
@@ -27,8 +28,10 @@ export function printable(s: string): string {
 }
 
 function where(f: Finding): string {
-  const commit = f.commit ? ` in commit ${f.commit.slice(0, 12)}` : f.source === 'staged' ? ' (staged)' : '';
-  return `${printable(f.file)}:${f.line}:${f.column}${commit}`;
+  // A message's `file` already says which message it is: then only the commit is added.
+  const origin = f.origin === 'commit-message' || f.origin === 'tag-message' ? (f.commit ? `in commit ${f.commit.slice(0, 12)}` : '') : describeOrigin(f);
+  const said = !origin || f.origin === 'stdin' ? '' : origin.startsWith('in ') ? ` ${origin}` : ` (${origin})`;
+  return `${printable(f.file)}:${f.line}:${f.column}${said}`;
 }
 
 /** One finding: its place, key type, redacted key and how it was written, then the source line and a marker. */

@@ -8,11 +8,12 @@
 //   const report = await scanPaths(['src'], { cwd: '/repo' });
 //   if (report.findings.length) ...
 
-import { DEFAULT_ENV_VAR, inlineAllowFor, loadConfig, type MirraScanConfig } from '../config/index.js';
+import { DEFAULT_ENV_VAR, loadConfig, type MirraScanConfig } from '../config/index.js';
 import { ScanFailure, UsageError } from '../errors.js';
 import type { Finding, ScanResult } from '../finding.js';
-import { completeResult } from '../cli/run.js';
-import { buildHint } from '../hints/index.js';
+import { completeResult, runPolicy } from '../cli/run.js';
+import { attachHints } from '../hints/index.js';
+import type { Policy } from '../policy/index.js';
 import { maskKeyShaped } from '../detector/redact.js';
 import { renderJson } from '../report/json.js';
 import { findingsInContent } from '../sources/content-scan.js';
@@ -52,7 +53,26 @@ export interface ScannerOptions {
 /** One finding, as in the JSON report (README "JSON"): the finding's public fields, `key` only with `reveal`. */
 export type ReportFinding = Pick<
   Finding,
-  'ruleId' | 'keyType' | 'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'source' | 'commit' | 'encoding' | 'redacted' | 'keySha256' | 'verification' | 'hint' | 'author' | 'date'
+  | 'ruleId'
+  | 'keyType'
+  | 'file'
+  | 'line'
+  | 'column'
+  | 'endLine'
+  | 'endColumn'
+  | 'source'
+  | 'origin'
+  | 'commit'
+  | 'mergedCommit'
+  | 'tag'
+  | 'tracked'
+  | 'encoding'
+  | 'redacted'
+  | 'keySha256'
+  | 'verification'
+  | 'hint'
+  | 'author'
+  | 'date'
 > & { key?: string };
 
 /** The JSON report: what `mirra-scan --format json` prints. */
@@ -65,30 +85,21 @@ export interface Report {
 
 /** Files and folders (default `.`), as `mirra-scan scan PATH...`. */
 export async function scanPaths(paths: string[] = ['.'], options: ScannerOptions = {}): Promise<Report> {
-  return run(options, (cwd, config) =>
-    scanFiles({ paths: paths.filter((p) => p !== '-'), cwd, honourIgnoreFiles: options.ignore !== false, ignorePatterns: config.ignorePaths, inlineAllow: inlineAllowFor(options.inlineAllow ?? true, config) }),
-  );
+  return run(options, (cwd, policy) => scanFiles({ paths: paths.filter((p) => p !== '-'), cwd, policy }));
 }
 
 /** What the next commit adds (the staged lines), as `mirra-scan staged`. */
 export async function scanIndex(options: ScannerOptions = {}): Promise<Report> {
-  return run(options, (cwd, config) => scanStaged({ cwd, ignorePaths: options.ignore === false ? [] : config.ignorePaths, inlineAllow: inlineAllowFor(options.inlineAllow ?? true, config) }));
+  return run(options, (cwd, policy) => scanStaged({ cwd, policy }));
 }
 
 /** Every commit of a range (`'main..HEAD'`, or several git log revisions), as `mirra-scan diff`. */
 export async function scanCommits(range: string | string[], options: ScannerOptions = {}): Promise<Report> {
   const revisions = typeof range === 'string' ? [range] : range;
   for (const rev of revisions) if (!rev || rev.startsWith('-')) throw new MirraScanError(`not a revision range: ${JSON.stringify(rev)}`);
-  return run(options, async (cwd, config) => {
+  return run(options, async (cwd, policy) => {
     if (await touchesShallowBoundary(cwd, revisions)) throw new ScanFailure(`the range reaches the boundary of this shallow clone; ${UNSHALLOW_ADVICE}`);
-    return scanCommitRange({
-      cwd,
-      revisions,
-      place: 'auto',
-      ignorePaths: options.ignore === false ? [] : config.ignorePaths,
-      honourIgnoreFile: options.ignore !== false,
-      inlineAllow: inlineAllowFor(options.inlineAllow ?? true, config),
-    });
+    return scanCommitRange({ cwd, revisions, place: 'auto', policy });
   });
 }
 
@@ -106,7 +117,7 @@ export function detectKeys(content: string | Uint8Array, options: DetectOptions 
   const input = typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   const findings = findingsInContent(input, { file: options.file ?? '<input>', source: 'file', commit: null }, { inlineAllow: options.inlineAllow !== false });
   const result: ScanResult = { findings, errors: [], stats: { files: 1, bytes: typeof input === 'string' ? Buffer.byteLength(input) : input.length, skipped: 0, durationMs: 0 } };
-  for (const f of findings) f.hint = buildHint(f, { envVar: DEFAULT_ENV_VAR });
+  attachHints(findings, { envVar: DEFAULT_ENV_VAR });
   return report(result, options.reveal === true).findings;
 }
 
@@ -150,12 +161,14 @@ export async function verifyKeys(keys: string[], options: VerifyKeysOptions = {}
   }
 }
 
-async function run(options: ScannerOptions, scan: (cwd: string, config: MirraScanConfig) => Promise<ScanResult>): Promise<Report> {
+/** Every scan: the config, the one policy (as the CLI builds it from the same options), the scan, then what finishes a run. */
+async function run(options: ScannerOptions, scan: (cwd: string, policy: Policy) => Promise<ScanResult>): Promise<Report> {
   const cwd = options.cwd ?? process.cwd();
   try {
-    const config = await loadConfig({ cwd, configPath: options.config });
-    const result = await scan(cwd, config);
-    await completeResult(result, { reveal: options.reveal === true, baseline: options.baseline, verify: options.verify === true, apiUrl: options.apiUrl, cache: options.cache !== false }, config);
+    const config: MirraScanConfig = await loadConfig({ cwd, configPath: options.config });
+    const policy = runPolicy(config, { ignore: options.ignore, inlineAllow: options.inlineAllow, baseline: options.baseline }, cwd);
+    const result = await scan(cwd, policy);
+    await completeResult(result, { reveal: options.reveal === true, verify: options.verify === true, apiUrl: options.apiUrl, cache: options.cache !== false }, config, policy);
     return report(result, options.reveal === true);
   } catch (e) {
     throw asScanError(e);

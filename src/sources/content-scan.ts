@@ -4,13 +4,17 @@
 import { isAscii } from 'node:buffer';
 import { MAX_ENCODED_KEY_LENGTH, NewlineCounter, scanContent, textFormOf, type LocatedKey, type TextForm } from '../detector/index.js';
 import { countLineFeeds } from '../detector/locate.js';
-import { FINDINGS_KEPT_PER_CONTENT, SECRET, type Finding, type FindingPlace, type FindingSource, type UnlistedFindings } from '../finding.js';
+import { FINDINGS_KEPT_PER_CONTENT, SECRET, defaultOrigin, type Finding, type FindingOrigin, type FindingPlace, type FindingSource, type UnlistedFindings } from '../finding.js';
 
 export interface ContentMeta {
   file: string;
   source: FindingSource;
+  /** Default: from `source`. */
+  origin?: FindingOrigin;
   commit: string | null;
   place?: FindingPlace;
+  /** For `tag-message`. */
+  tag?: string;
   author?: string;
   date?: string;
   /** Line of the content's first line in its file, minus one (for a hunk of added lines). */
@@ -32,6 +36,7 @@ export function toFinding(k: LocatedKey, meta: ContentMeta): Finding {
     endLine: k.endLine,
     endColumn: k.endColumn,
     source: meta.source,
+    origin: meta.origin ?? defaultOrigin(meta.source),
     commit: meta.commit,
     encoding: k.encoding,
     redacted: k.redacted,
@@ -42,6 +47,7 @@ export function toFinding(k: LocatedKey, meta: ContentMeta): Finding {
     [SECRET]: k.key,
   };
   if (meta.place) f.place = meta.place;
+  if (meta.tag !== undefined) f.tag = meta.tag;
   if (meta.author !== undefined) f.author = meta.author;
   if (meta.date !== undefined) f.date = meta.date;
   return f;

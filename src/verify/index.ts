@@ -6,7 +6,6 @@ import pLimit from 'p-limit';
 import { keySha256 } from '../detector/redact.js';
 import { UsageError } from '../errors.js';
 import { secretOf, type Finding, type Verification } from '../finding.js';
-import { buildHint } from '../hints/index.js';
 import { DEFAULT_CACHE_TTL_MS, VerificationCache, defaultCacheDir, untrustedCacheReason } from './cache.js';
 import { DEFAULT_RETRY_BUDGET_MS, DEFAULT_TIMEOUT_MS, checkKey } from './client.js';
 import { assertSafeApiUrl } from './url.js';
@@ -87,8 +86,8 @@ export async function verifyKeys(keys: Iterable<string>, options: VerifyOptions)
 }
 
 /**
- * Sets `verification` on every finding, checking each distinct key once. A finding's `hint` is
- * rebuilt for its new status unless a caller had set a hint of its own.
+ * Sets `verification` on every finding, checking each distinct key once. Hints depend on the status:
+ * attach them afterwards (`attachHints`), as the CLI does.
  */
 export async function verifyFindings(findings: Finding[], options: VerifyOptions): Promise<void> {
   const results = await verifyKeys(
@@ -98,9 +97,7 @@ export async function verifyFindings(findings: Finding[], options: VerifyOptions
   for (const finding of findings) {
     const verification = results.get(keySha256(secretOf(finding)));
     if (!verification) continue;
-    const defaultHint = buildHint(finding);
     finding.verification = { ...verification };
-    if (!finding.hint || finding.hint === defaultHint) finding.hint = buildHint(finding);
   }
 }
 

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv-draft-04';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySha256, redactKey } from '../../src/detector/index.js';
-import { DEMO_KEYS, demoKey, makeDemoFixtures } from '../../scripts/make-demo-fixtures.js';
+import { DEMO_KEYS, demoKey, writeDemoApp } from '../../scripts/make-demo-fixtures.js';
+import { fileKindOf } from '../../src/hints/index.js';
 import { fakeKey } from '../support/fake-keys.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -60,7 +61,7 @@ function run(args: string[], opts: { cwd?: string; input?: string | Buffer; env?
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, MIRRA_SCAN_THREADS: undefined, ...opts.env };
   const [command, argv] = opts.userns ? ['unshare', ['--user', process.execPath, CLI, ...args]] : [process.execPath, [CLI, ...args]];
   const r = spawnSync(command, argv, {
-    cwd: opts.cwd ?? root,
+    cwd: opts.cwd ?? demoRoot,
     input: opts.input,
     env: env as NodeJS.ProcessEnv,
     encoding: 'utf8',
@@ -89,11 +90,15 @@ interface SarifLog {
 }
 
 let tmp: string;
-// The demo's `.env.local` is gitignored and so not in the repository: write it (the fixture script is
-// deterministic, so this rewrites the committed files byte for byte).
+// The demo app is scanned from a copy written by its generator into a temporary folder: its
+// `.env.local` is gitignored and so not in the repository, and no test writes into the checkout. The
+// generator is deterministic, so the copy holds the committed files byte for byte (checked below).
+let demoRoot: string;
 beforeAll(() => {
-  if (!fs.existsSync(path.join(root, DEMO, '.env.local'))) makeDemoFixtures();
+  demoRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mirra-demo-'));
+  writeDemoApp(path.join(demoRoot, DEMO));
 });
+afterAll(() => fs.rmSync(demoRoot, { recursive: true, force: true }));
 beforeAll(() => {
   expect(fs.existsSync(CLI), `${CLI} is missing: run \`npm run build\` first (npm test does)`).toBe(true);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mirra-scan-e2e-'));
@@ -109,8 +114,12 @@ describe('the demo fixture', () => {
   it('holds the keys the generator planted (made again here from the same seeds)', () => {
     const all = [...expected.findings, ...expected.gitignored, ...expected.mirrascanignored, ...expected.inlineAllowed];
     expect(new Set(all.map((e) => e.keySha256))).toEqual(new Set([...Object.keys(DEMO_KEYS)].map((n) => keySha256(demoKey(n as keyof typeof DEMO_KEYS)))));
-    const gitignored = path.join(root, DEMO, '.env.local');
+    const gitignored = path.join(demoRoot, DEMO, '.env.local');
     expect(fs.existsSync(gitignored), 'fixtures/demo-app/.env.local (gitignored, not committed) is written before these tests').toBe(true);
+    for (const rel of fs.readdirSync(path.join(root, DEMO), { recursive: true, encoding: 'utf8' })) {
+      const committed = path.join(root, DEMO, rel);
+      if (fs.statSync(committed).isFile()) expect(fs.readFileSync(path.join(demoRoot, DEMO, rel)).equals(fs.readFileSync(committed)), rel).toBe(true);
+    }
   });
 });
 
@@ -123,7 +132,8 @@ describe('mirra-scan scan fixtures/demo-app', () => {
     expect(report.errors).toEqual([]);
     for (const f of report.findings) {
       expect(f).toMatchObject({ ruleId: 'mirra-api-key', source: 'file', commit: null, verification: { status: 'unchecked' } });
-      expect(f.hint).toMatch(/MIRRA_API_KEY/);
+      // Code is told to read the variable; an env file to stay out of git; docs to use a placeholder.
+      expect(f.hint).toMatch({ code: /MIRRA_API_KEY/, env: /\.gitignore/, docs: /placeholder/ }[fileKindOf(String(f.file))]);
       expect(f.redacted).toMatch(/^mirra_(?:script_|install_|test_)?[0-9a-f]{4}…[0-9a-f]{4}$/);
       expect(f).not.toHaveProperty('key');
     }
@@ -220,7 +230,7 @@ describe('mirra-scan scan fixtures/demo-app', () => {
     if (!fs.existsSync(script)) return void console.warn('`script` (util-linux) is not installed: the TTY half of this test is skipped');
     const onTty = (env: Record<string, string | undefined>) =>
       spawnSync(script, ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} scan ${DEMO}`, '/dev/null'], {
-        cwd: root,
+        cwd: demoRoot,
         encoding: 'utf8',
         env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } as NodeJS.ProcessEnv,
       }).stdout;

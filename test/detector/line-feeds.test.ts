@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allocateReadBuffer, countLineFeeds } from '../../src/detector/index.js';
-import { countInJs } from '../../src/detector/line-feeds.js';
+import { countInJs, countsWithSimd, stemSearchLimit } from '../../src/detector/line-feeds.js';
 import { NewlineCounter } from '../../src/detector/locate.js';
 
 const plainCount = (b: Buffer, from: number, to: number) => {
@@ -45,6 +45,14 @@ describe('countLineFeeds', () => {
     expect(countLineFeeds(readBuffer, 5, readBuffer.length - 3)).toBe(readBuffer.length - 8);
     readBuffer.fill(0);
     expect(countLineFeeds(readBuffer, 0, readBuffer.length)).toBe(0);
+  });
+
+  it('read buffers are counted by the WebAssembly SIMD loop: a silent fall back to JavaScript fails here', () => {
+    // Node 20.19+ has WebAssembly SIMD everywhere this package runs; without it the big-file scan is ~10x slower.
+    expect(countsWithSimd(readBuffer)).toBe(true);
+    expect(countsWithSimd(allocateReadBuffer(4096))).toBe(true);
+    expect(countsWithSimd(Buffer.alloc(4096))).toBe(false);
+    expect(stemSearchLimit(readBuffer)).toBeGreaterThan(0); // the SIMD stem search too
   });
 
   it('NewlineCounter counts forwards and back', () => {

@@ -6,10 +6,11 @@
 
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKey } from '../support/fake-keys.js';
 
 const run = promisify(execFile);
@@ -88,12 +89,23 @@ const built = fs.existsSync(path.join(repo, 'dist/index.cjs')) && fs.existsSync(
 
 describe.runIf(built)('the plugin under every ESLint and config system', () => {
   const outcomes = new Map<string, { result: CliResult; findings: Finding[] }>();
+  let copy = '';
+  afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
 
   beforeAll(async () => {
+    // The project is linted from a copy outside this repository: here, the repository's own
+    // .mirrascanignore (which leaves fixtures/ out of its self-scan) would apply to the rule too.
+    // Its node_modules links the plugin (this package) and the parser, as an installed project has them.
+    copy = fs.mkdtempSync(path.join(os.tmpdir(), 'mirra-eslint-'));
+    fs.cpSync(fixtures, copy, { recursive: true });
+    const modules = path.join(copy, 'project/node_modules');
+    fs.mkdirSync(modules);
+    fs.symlinkSync(repo, path.join(modules, 'eslint-plugin-mirra'), 'dir');
+    fs.symlinkSync(path.join(repo, 'node_modules/@typescript-eslint'), path.join(modules, '@typescript-eslint'), 'dir');
     // All four at once: each is a separate Node process.
     await Promise.all(
       RUNS.map(async (r) => {
-        const cwd = path.join(fixtures, r.cwd);
+        const cwd = path.join(copy, r.cwd);
         const result = await eslintCli(r.bin, cwd, r.args, r.flat);
         outcomes.set(r.name, { result, findings: result.stdout ? findingsOf(result.stdout, cwd) : [] });
       }),

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySha256, redactKey } from '../../src/detector/redact.js';
 import { SECRET, type Finding, type FindingPlace, type FindingSource, type KeyType, type ScanResult, type VerificationStatus } from '../../src/finding.js';
-import { API_KEYS_PAGE, SCRIPTS_PAGE, buildHint } from '../../src/hints/index.js';
+import { API_KEYS_PAGE, SCRIPTS_PAGE, buildHint, attachHints } from '../../src/hints/index.js';
 import { render } from '../../src/report/index.js';
 import { verifyFindings } from '../../src/verify/index.js';
 import { fakeKey } from '../support/fake-keys.js';
@@ -84,6 +84,7 @@ beforeAll(async () => {
     cases.filter((c) => c.status !== 'unchecked').map((c) => c.finding),
     { apiUrl: api.url, cache: false, timeoutMs: 500 },
   );
+  attachHints(cases.map((c) => c.finding)); // as the CLI does: once, after verification
   result = { findings: cases.map((c) => c.finding), errors: [], stats: { files: PLACES.length, bytes: 1000, skipped: 0, durationMs: 1 } };
 });
 

@@ -174,19 +174,19 @@ describe('hints for keys in commit and tag messages', () => {
   const base = { keyType: 'untyped' as const, source: 'commit' as const, verification: { status: 'unchecked' as const } };
 
   it('an unpushed commit message: reword it', () => {
-    const hint = buildHint({ ...base, place: 'unpushed', file: '(commit message)', commit: 'abcdef1234567890' });
+    const hint = buildHint({ ...base, place: 'unpushed', origin: 'commit-message', file: '(commit message)', commit: 'abcdef1234567890' });
     expect(hint).toContain('`git rebase -i abcdef123456^`, mark it `reword`');
     expect(hint).not.toContain('process.env');
   });
 
   it('a pushed commit message: rewrite the messages in history', () => {
-    const hint = buildHint({ ...base, place: 'pushed', file: '(commit message)', commit: 'abcdef1234567890' });
+    const hint = buildHint({ ...base, place: 'pushed', origin: 'commit-message', file: '(commit message)', commit: 'abcdef1234567890' });
     expect(hint).toContain('git filter-repo --replace-message');
     expect(hint).toMatch(/^Treat this key as live/);
   });
 
   it('a tag message: delete and re-create the tag', () => {
-    const hint = buildHint({ ...base, place: 'pushed', file: '(tag message v1.2)', commit: 'abcdef1234567890' });
+    const hint = buildHint({ ...base, place: 'pushed', origin: 'tag-message', tag: 'v1.2', file: '(tag message v1.2)', commit: 'abcdef1234567890' });
     expect(hint).toContain('`git tag -d v1.2`');
     expect(hint).toContain('`git push origin :refs/tags/v1.2`');
   });

@@ -2,6 +2,7 @@
 
 import fs from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
+import { policyFor } from '../../src/policy/index.js';
 import { scanStaged } from '../../src/sources/git/staged.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { CLI, TempRepo } from '../support/git-repo.js';
@@ -100,7 +101,8 @@ describe('scanStaged', () => {
     const r = repo();
     r.write('a.ts', `const k = "${fakeKey()}"; // mirra-scan:allow test fixture\n`).add();
     expect(await where(r)).toEqual([]);
-    expect((await scanStaged({ cwd: r.dir, inlineAllow: false })).findings).toHaveLength(1);
+    const policy = policyFor({ ignorePaths: [], allowedKeys: [], inlineAllow: true }, { cwd: r.dir, inlineAllow: false });
+    expect((await scanStaged({ cwd: r.dir, policy })).findings).toHaveLength(1);
   });
 
   test('paths that .mirrascanignore or the config ignorePaths leave out do not count', async () => {
@@ -109,7 +111,8 @@ describe('scanStaged', () => {
     r.write('fixtures/fake.ts', keyLine());
     r.write('vendor/lib.js', keyLine());
     r.write('src/real.ts', keyLine()).add();
-    const files = async (ignorePaths?: string[]) => (await scanStaged({ cwd: r.dir, ignorePaths })).findings.map((f) => f.file).sort();
+    const files = async (ignorePaths: string[] = []) =>
+      (await scanStaged({ cwd: r.dir, policy: policyFor({ ignorePaths, allowedKeys: [], inlineAllow: true }, { cwd: r.dir }) })).findings.map((f) => f.file).sort();
     expect(await files()).toEqual(['src/real.ts', 'vendor/lib.js']);
     expect(await files(['vendor/**'])).toEqual(['src/real.ts']);
   });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySha256, redactKey } from '../../src/detector/redact.js';
 import { UsageError } from '../../src/errors.js';
 import { SECRET, type Finding, type FindingPlace, type FindingSource, type KeyType } from '../../src/finding.js';
-import { buildHint } from '../../src/hints/index.js';
+import { attachHints, buildHint } from '../../src/hints/index.js';
 import { verifyFindings, verifyKeys } from '../../src/verify/index.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { startMirraApiServer, type MirraApiServer } from '../support/mirra-api-server.js';
@@ -28,6 +28,7 @@ function finding(key: string, keyType: KeyType, extra: { source?: FindingSource;
     endLine: extra.line ?? 1,
     endColumn: key.length + 1,
     source: extra.source ?? 'file',
+    origin: extra.source ?? 'file',
     commit: null,
     encoding: 'plain',
     redacted: redactKey(key),
@@ -110,22 +111,21 @@ describe('verifyFindings', () => {
     expect(findings.every((f) => f.verification.status === 'live')).toBe(true);
   });
 
-  it('sets each finding its own key status and refreshes a default hint', async () => {
+  it('sets each finding its own key status; hints, attached afterwards in one place, follow it', async () => {
     const live = fakeKey();
     const dead = fakeKey('install');
     api.setBehaviour(live, 'live');
     api.setBehaviour(dead, 'revoked');
     const a = finding(live, 'untyped', { source: 'commit' });
     const b = finding(dead, 'install', { source: 'staged' });
-    const custom = finding(live, 'untyped');
-    custom.hint = 'a hint set by the caller';
-    await verifyFindings([a, b, custom], { apiUrl: api.url, cache: false });
+    await verifyFindings([a, b], { apiUrl: api.url, cache: false });
     expect(a.verification.status).toBe('live');
     expect(b.verification.status).toBe('invalid');
+    expect(a.hint).not.toMatch(/^URGENT/); // verification sets the status only
+    attachHints([a, b]);
     expect(a.hint).toBe(buildHint(a));
     expect(a.hint).toMatch(/^URGENT/);
     expect(b.hint).toMatch(/already dead/);
-    expect(custom.hint).toBe('a hint set by the caller');
     expect(api.requests(live)).toBe(1);
   });
 

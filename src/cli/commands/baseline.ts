@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_BASELINE_FILE, baselineFromFindings, writeBaseline } from '../../baseline/index.js';
-import { applyAllowedKeys, inlineAllowFor, loadConfig } from '../../config/index.js';
+import { loadConfig } from '../../config/index.js';
+import { findRoot, policyFor } from '../../policy/index.js';
 import { scanFiles } from '../../sources/files/walk.js';
-import { findRoot } from '../../sources/git/repo-root.js';
 import { scanHistory } from '../../sources/git/history.js';
 import { maskSecretsInNames } from '../run.js';
 
@@ -28,13 +28,13 @@ export function registerBaselineCommand(program: Command, run: (action: () => Pr
       run(async () => {
         const cwd = process.cwd();
         const config = await loadConfig({ cwd, configPath: options.config });
-        const inlineAllow = inlineAllowFor(options.inlineAllow, config);
-        const files = await scanFiles({ paths: [], cwd, ignorePatterns: config.ignorePaths, inlineAllow });
+        const policy = policyFor(config, { cwd, inlineAllow: options.inlineAllow });
+        const files = await scanFiles({ paths: [], cwd, policy });
         const inRepo = fs.existsSync(path.join(findRoot(cwd), '.git'));
-        const history = inRepo ? await scanHistory({ cwd, ignorePaths: config.ignorePaths, inlineAllow }) : null;
+        const history = inRepo ? await scanHistory({ cwd, policy }) : null;
         const all = { findings: [...files.findings, ...(history?.findings ?? [])], errors: [], stats: files.stats };
         maskSecretsInNames(all); // the baseline file is written to disk: no full key in it, even in a path
-        applyAllowedKeys(all, config);
+        policy.dropAllowedKeys(all);
         const baseline = baselineFromFindings(all.findings);
         // The baseline file itself holds only hashes; it is written where asked, relative to here.
         writeBaseline(path.resolve(cwd, options.output), baseline);

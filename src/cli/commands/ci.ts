@@ -14,13 +14,13 @@ import { Command } from 'commander';
 import { DEFAULT_BASELINE_FILE, readBaseline } from '../../baseline/index.js';
 import { allowRuleChanges } from '../../config/allow-rule-changes.js';
 import { loadConfigAt, readBaselineAt } from '../../config/at-revision.js';
-import { inlineAllowFor, loadConfig } from '../../config/index.js';
+import { loadConfig } from '../../config/index.js';
 import type { AllowRuleChange, ScanResult } from '../../finding.js';
+import { findRoot } from '../../policy/index.js';
 import { discoverCiRange } from '../../sources/git/ci-range.js';
-import { findRoot } from '../../sources/git/repo-root.js';
 import { scanCommitRange } from '../../sources/git/commits.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
-import { finishRun } from '../run.js';
+import { finishRun, runPolicy } from '../run.js';
 
 interface CiOptions extends CommonOptions {
   since?: string;
@@ -49,18 +49,12 @@ export function registerCiCommand(program: Command, run: (action: () => Promise<
       const baseline = security && options.baseline ? await readBaselineAt(cwd, range.base, options.baseline, readBaseline) : undefined;
       const changes = range.revisions.length ? await allowRuleChanges(cwd, range.revisions, baselinePaths(cwd, options.baseline)) : [];
       if (changes.length) process.stderr.write(allowRuleWarning(changes, security) + '\n');
+      const policy = runPolicy(config, options, cwd, baseline);
       const result: ScanResult = range.revisions.length
-        ? await scanCommitRange({
-            cwd,
-            revisions: range.revisions,
-            place: 'pushed',
-            ignorePaths: options.ignore ? config.ignorePaths : [],
-            honourIgnoreFile: options.ignore,
-            inlineAllow: inlineAllowFor(options.inlineAllow, config),
-          })
+        ? await scanCommitRange({ cwd, revisions: range.revisions, place: 'pushed', policy })
         : { findings: [], errors: [], stats: { files: 0, bytes: 0, skipped: 0, durationMs: 0 } };
       if (changes.length) result.allowRuleChanges = changes;
-      return finishRun(result, options, config, undefined, baseline);
+      return finishRun(result, options, config, policy);
     }),
   );
 }

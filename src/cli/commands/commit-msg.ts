@@ -1,11 +1,11 @@
 // `mirra-scan commit-msg FILE`: a key pasted into a commit message (the commit-msg hook).
 
 import { Command, Option } from 'commander';
-import { inlineAllowFor, loadConfig } from '../../config/index.js';
+import { loadConfig } from '../../config/index.js';
 import { CLEANUP_MODES, scanCommitMessage, type CleanupMode } from '../../sources/git/message-file.js';
 import { printBlockedMessage } from '../blocked-message.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
-import { finishRun } from '../run.js';
+import { finishRun, runPolicy } from '../run.js';
 
 interface CommitMsgOptions extends CommonOptions {
   name?: string;
@@ -26,15 +26,16 @@ export function registerCommitMsgCommand(program: Command, run: (action: () => P
   addCommonOptions(cmd).action((file: string, options: CommitMsgOptions) =>
     run(async () => {
       const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
+      const policy = runPolicy(config, options);
       const result = await scanCommitMessage({
         file,
         cwd: process.cwd(),
         name: options.name,
         cleanup: options.cleanup,
-        inlineAllow: inlineAllowFor(options.inlineAllow, config),
+        inlineAllow: policy.inlineAllow,
       });
-      const code = await finishRun(result, { ...options, hook: true }, config);
-      printBlockedMessage(code, options, 'commit-message', { messageFile: file });
+      const code = await finishRun(result, { ...options, hook: true }, config, policy);
+      printBlockedMessage(code, options, 'commit-message', { messageFile: file, envVar: config.envVar });
       return code;
     }),
   );

@@ -4,11 +4,11 @@
 // it would report is wrong (the boundary commit shows its whole tree as added).
 
 import { Command } from 'commander';
-import { inlineAllowFor, loadConfig } from '../../config/index.js';
+import { loadConfig } from '../../config/index.js';
 import { ScanFailure, UsageError } from '../../errors.js';
 import { UNSHALLOW_ADVICE, scanCommitRange, touchesShallowBoundary } from '../../sources/git/commits.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
-import { finishRun } from '../run.js';
+import { finishRun, runPolicy } from '../run.js';
 
 interface DiffOptions extends CommonOptions {
   ignore: boolean;
@@ -34,15 +34,9 @@ export function registerDiffCommand(program: Command, run: (action: () => Promis
       if (await touchesShallowBoundary(cwd, revisions)) {
         throw new ScanFailure(`diff: the range ${ranges.join(' ')} reaches the boundary of this shallow clone, so its history is incomplete; ${UNSHALLOW_ADVICE}`);
       }
-      const result = await scanCommitRange({
-        cwd,
-        revisions,
-        place: 'auto',
-        ignorePaths: options.ignore ? config.ignorePaths : [],
-        honourIgnoreFile: options.ignore,
-        inlineAllow: inlineAllowFor(options.inlineAllow, config),
-      });
-      return finishRun(result, options, config);
+      const policy = runPolicy(config, options, cwd);
+      const result = await scanCommitRange({ cwd, revisions, place: 'auto', policy });
+      return finishRun(result, options, config, policy);
     }),
   );
 }

@@ -4,12 +4,12 @@
 // incomplete, and its boundary commit would be blamed for every key in its tree.
 
 import { Command } from 'commander';
-import { inlineAllowFor, loadConfig } from '../../config/index.js';
+import { loadConfig } from '../../config/index.js';
 import { ScanFailure } from '../../errors.js';
 import { UNSHALLOW_ADVICE, shallowBoundary } from '../../sources/git/commits.js';
 import { scanHistory } from '../../sources/git/history.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
-import { finishRun } from '../run.js';
+import { finishRun, runPolicy } from '../run.js';
 
 interface HistoryOptions extends CommonOptions {
   progress: boolean;
@@ -31,19 +31,18 @@ export function registerHistoryCommand(program: Command, run: (action: () => Pro
       }
       const show = options.progress && process.stderr.isTTY === true && !process.env.CI;
       const progress = show ? new ProgressLine(process.stderr) : null;
+      const policy = runPolicy(config, options, cwd);
       let result;
       try {
         result = await scanHistory({
           cwd,
-          ignorePaths: options.ignore ? config.ignorePaths : [],
-          honourIgnoreFile: options.ignore,
-          inlineAllow: inlineAllowFor(options.inlineAllow, config),
+          policy,
           onBlob: progress ? (read, listed, complete) => progress.tick(read, listed, complete) : undefined,
         });
       } finally {
         progress?.clear(); // before anything else is printed on the terminal
       }
-      return finishRun(result, options, config);
+      return finishRun(result, options, config, policy);
     }),
   );
 }

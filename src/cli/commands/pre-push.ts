@@ -3,13 +3,13 @@
 // from a terminal (no stdin), it scans what pushing HEAD would send: HEAD minus the remote's refs.
 
 import { Command } from 'commander';
-import { inlineAllowFor, loadConfig } from '../../config/index.js';
+import { loadConfig } from '../../config/index.js';
 import { assertGitRepository } from '../../sources/git/process.js';
 import { parsePushUpdates, pushUpdatesFromPreCommitFramework, scanPush, type PushUpdate } from '../../sources/git/push.js';
 import { readStdin } from '../../sources/files/stdin.js';
 import { printBlockedMessage } from '../blocked-message.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
-import { finishRun } from '../run.js';
+import { finishRun, runPolicy } from '../run.js';
 
 interface PrePushOptions extends CommonOptions {
   ignore: boolean;
@@ -34,16 +34,10 @@ export function registerPrePushCommand(program: Command, run: (action: () => Pro
           ? [{ localRef: 'HEAD', localSha: 'HEAD', remoteRef: '', remoteSha: '0'.repeat(40) }]
           : parsePushUpdates((await readStdin()).toString('utf8'));
       const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
-      const result = await scanPush({
-        cwd: process.cwd(),
-        remote: remote ?? process.env.PRE_COMMIT_REMOTE_NAME,
-        updates,
-        ignorePaths: options.ignore ? config.ignorePaths : [],
-        honourIgnoreFile: options.ignore,
-        inlineAllow: inlineAllowFor(options.inlineAllow, config),
-      });
-      const code = await finishRun(result, { ...options, hook: true }, config);
-      printBlockedMessage(code, options, 'push', { remote });
+      const policy = runPolicy(config, options);
+      const result = await scanPush({ cwd: process.cwd(), remote: remote ?? process.env.PRE_COMMIT_REMOTE_NAME, updates, policy });
+      const code = await finishRun(result, { ...options, hook: true }, config, policy);
+      printBlockedMessage(code, options, 'push', { remote, envVar: config.envVar });
       return code;
     }),
   );

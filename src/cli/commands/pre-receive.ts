@@ -15,7 +15,7 @@ import { isDeletion, parseReceiveUpdates, scanReceive, type ReceiveUpdate } from
 import { readStdin } from '../../sources/files/stdin.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { EXIT_CANNOT_SCAN, EXIT_CLEAN } from '../exit-codes.js';
-import { finishRun } from '../run.js';
+import { finishRun, runPolicy } from '../run.js';
 
 interface PreReceiveOptions extends CommonOptions {
   timeout?: string;
@@ -50,15 +50,12 @@ export function registerPreReceiveCommand(program: Command, run: (action: () => 
 }
 
 async function receive(cwd: string, options: PreReceiveOptions, settings: ServerSettings, config: MirraScanConfig, updates: ReceiveUpdate[]): Promise<number> {
-  const result = await scanReceive({
-    cwd,
-    updates,
-    ignorePaths: config.ignorePaths,
-    inlineAllow: options.inlineAllow && config.inlineAllow,
-  });
+  // Only the server's config: ignore files could come with the push itself.
+  const policy = runPolicy(config, { ...options, ignoreFiles: false }, cwd);
+  const result = await scanReceive({ cwd, updates, policy });
   const refused = breakGlass(result, settings, updates);
   if (refused !== null) return refused;
-  return finishRun(result, options, config, (r) =>
+  return finishRun(result, options, config, policy, (r) =>
     process.stderr.write(renderRemote(r, { envVar: config.envVar, breakGlass: settings.allowPushOption, inlineAllow: options.inlineAllow && config.inlineAllow })),
   );
 }

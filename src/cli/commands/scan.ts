@@ -1,10 +1,10 @@
 // `mirra-scan [scan] [PATH...]`: files and folders (default `.`).
 
 import { Command } from 'commander';
-import { inlineAllowFor, loadConfig } from '../../config/index.js';
+import { loadConfig } from '../../config/index.js';
 import { scanFiles } from '../../sources/files/walk.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
-import { finishRun } from '../run.js';
+import { finishRun, runPolicy } from '../run.js';
 
 interface ScanOptions extends CommonOptions {
   ignore: boolean;
@@ -15,18 +15,13 @@ export function registerScanCommand(program: Command, run: (action: () => Promis
     .command('scan', { isDefault: true })
     .description('scan files and folders (default: the current folder); `-` reads standard input')
     .argument('[paths...]', 'files and folders to scan')
-    .option('--no-ignore', 'scan files that .gitignore and .mirrascanignore leave out');
+    .option('--no-ignore', 'scan files that .gitignore, .mirrascanignore and the config\'s ignorePaths leave out');
   addCommonOptions(cmd).action((paths: string[], options: ScanOptions) =>
     run(async () => {
       const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
-      const result = await scanFiles({
-        paths,
-        cwd: process.cwd(),
-        honourIgnoreFiles: options.ignore,
-        ignorePatterns: config.ignorePaths,
-        inlineAllow: inlineAllowFor(options.inlineAllow, config),
-      });
-      return finishRun(result, options, config);
+      const policy = runPolicy(config, options);
+      const result = await scanFiles({ paths, cwd: process.cwd(), policy });
+      return finishRun(result, options, config, policy);
     }),
   );
 }

@@ -6,13 +6,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { displayName, mayHaveLostBytes } from '../file-names.js';
+import type { TrackedPaths } from '../../policy/index.js';
 
-export interface TrackedPaths {
-  /** Tracked files, relative to the repository root with `/`. */
-  files: Set<string>;
-  /** Every folder that holds a tracked file, the same way. */
-  folders: Set<string>;
-}
+export type { TrackedPaths };
+
 
 /** The files git tracks under `root` (one `git ls-files` call), or null outside a repository or when git fails. */
 export function readTrackedPaths(root: string): TrackedPaths | null {

@@ -9,12 +9,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import fg from 'fast-glob';
-import ignore, { type Ignore } from 'ignore';
 import { allocateReadBuffer } from '../../detector/index.js';
 import { UsageError } from '../../errors.js';
 import type { Finding, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
-import { SCAN_IGNORE_FILE } from '../ignored-paths.js';
-import { findRoot } from '../git/repo-root.js';
+import { defaultPolicy, findRoot, type PathRules, type Policy } from '../../policy/index.js';
 import { bytePathString, displayName, mayHaveLostBytes, relativeName, resolveByteNamedPath } from '../file-names.js';
 import { readStdinChunk } from './stdin.js';
 import { readTrackedPaths, type TrackedPaths } from './tracked.js';
@@ -33,7 +31,6 @@ import {
 } from './file-worker.js';
 
 export { READ_WINDOW_BYTES } from './file-worker.js';
-export { findRoot, SCAN_IGNORE_FILE };
 
 /** A walk of at least this many files is shared with worker threads (below it, starting them costs more than it saves). */
 export const PARALLEL_MIN_FILES = 400;
@@ -42,14 +39,12 @@ const MAX_WORKERS = 2;
 /** Jobs are sent to the workers in batches of this many. */
 const SEND_BATCH = 256;
 
-export interface FileScanOptions extends FindingFilterOptions {
+export interface FileScanOptions {
   /** Files and folders to scan; `-` reads standard input. */
   paths: string[];
   cwd: string;
-  /** Honour .gitignore and .mirrascanignore (default true). */
-  honourIgnoreFiles?: boolean;
-  /** More gitignore-style patterns to leave out, relative to the root (from the config file). */
-  ignorePatterns?: string[];
+  /** What is ignored and allowed (default: the ignore files, no config). */
+  policy?: Policy;
   /**
    * How many threads scan a big walk (default: the machine's parallelism, at most 4; also
    * `MIRRA_SCAN_THREADS`). 1 scans on this thread only.
@@ -73,17 +68,18 @@ type Item =
 export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const root = findRoot(options.cwd);
-  const honour = options.honourIgnoreFiles !== false;
+  const policy = options.policy ?? defaultPolicy(options.cwd);
   const paths = options.paths.length > 0 ? options.paths : ['.'];
-  const filterOptions: FindingFilterOptions = { inlineAllow: options.inlineAllow };
+  const filterOptions: FindingFilterOptions = { inlineAllow: policy.inlineAllow };
   const queue = new JobQueue(threadCount(options.threads), filterOptions);
   const items: Item[] = [];
   const named = new Set<string>();
+  let rootTracked: TrackedPaths | null | undefined;
   try {
     for (const p of paths) {
       if (p === '-') {
         // Streamed through the windows a large file is read in: any size, bounded memory.
-        const stdin = findingsInStream(readStdinChunk, allocateReadBuffer(READ_WINDOW_BYTES), { file: '(stdin)', source: 'file', commit: null, place: 'working-tree' }, filterOptions);
+        const stdin = findingsInStream(readStdinChunk, allocateReadBuffer(READ_WINDOW_BYTES), { file: '(stdin)', source: 'file', origin: 'stdin', commit: null, place: 'working-tree' }, filterOptions);
         items.push({ kind: 'stdin', ...stdin });
         continue;
       }
@@ -115,7 +111,9 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
       }
       // Ignore files apply from the repository that holds the folder (this one, or another).
       const base = abs === root || isInside(root, abs) ? root : findRoot(abs);
-      const rules = new IgnoreRules(base, honour, options.ignorePatterns ?? [], undefined, honour ? readTrackedPaths(base) : null);
+      const tracked = policy.honourIgnoreFiles ? readTrackedPaths(base) : null;
+      if (base === root) rootTracked = tracked;
+      const rules = policy.walkRules(base, tracked);
       const folderRel = bytes ? relativeName(base, bytes) : toSlash(path.relative(base, abs));
       rules.loadAncestors(folderRel);
       // A folder named on the command line is scanned even if ignored; then only the ignore files
@@ -126,7 +124,9 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
       items.push({ kind: 'walk', firstJob, endJob: queue.jobs.length, others, name: rel || '.' });
     }
     const { outcomes, quiet } = await queue.finish();
-    return assemble(items, queue.jobs, outcomes, quiet, started);
+    const result = assemble(items, queue.jobs, outcomes, quiet, started);
+    markTracked(result.findings, root, rootTracked);
+    return result;
   } finally {
     queue.stop();
   }
@@ -281,6 +281,15 @@ function assemble(
   return { ...result, errors, stats };
 }
 
+/** A key in a file git tracks is in a commit (or about to be): the hint says so. One `git ls-files`, only when there are findings. */
+function markTracked(findings: Finding[], root: string, known: TrackedPaths | null | undefined): void {
+  const inFiles = findings.filter((f) => f.origin === 'file');
+  if (inFiles.length === 0) return;
+  const tracked = known ?? readTrackedPaths(root);
+  if (!tracked) return;
+  for (const f of inFiles) f.tracked = tracked.files.has(f.file);
+}
+
 function threadCount(requested: number | undefined): number {
   const fromEnv = Number(process.env.MIRRA_SCAN_THREADS);
   const n = requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : os.availableParallelism());
@@ -302,9 +311,10 @@ type Walked = { kind: 'error'; path: string; message: string } | { kind: 'skip';
  * links checked, ignored folders pruned. Returns what is not a file to read (unreadable folders,
  * links), `rel`-prefixed, in walk order.
  */
-function walk(dir: string, rel: string, base: string, rules: IgnoreRules, queue: JobQueue, dirBytes?: Buffer): Walked[] {
+function walk(dir: string, rel: string, base: string, rules: PathRules, queue: JobQueue, dirBytes?: Buffer): Walked[] {
   const out: Walked[] = [];
   const relPrefix = rel === '' ? '' : rel + '/';
+  const ignoreFiles = rules.fileNames;
   // fast-glob walks the tree through this readdir, which does the work of each folder: it records
   // folders it cannot read (instead of failing the walk), loads the folder's ignore files, prunes what
   // they ignore, and takes the files and links itself (fast-glob's own matching would drop names
@@ -326,7 +336,7 @@ function walk(dir: string, rel: string, base: string, rules: IgnoreRules, queue:
     let basePrefix = '';
     if (rules.active) {
       const baseDir = p === base ? '' : toSlash(p.slice(base.length + 1));
-      if (entries.some((e) => e.name === '.gitignore' || e.name === SCAN_IGNORE_FILE)) rules.load(baseDir);
+      if (entries.some((e) => ignoreFiles.includes(e.name))) rules.load(baseDir);
       basePrefix = baseDir === '' ? '' : baseDir + '/';
     }
     const folders: fs.Dirent[] = [];
@@ -395,83 +405,3 @@ function linkProblem(e: unknown): string {
 }
 
 
-/**
- * The ignore rules of every folder seen so far, applied as git does: in each family the deepest file
- * with an opinion decides. `.gitignore` never hides a file git tracks (nor a folder holding one);
- * `.mirrascanignore` and the config's patterns are the scan's own choice and hide tracked files too.
- */
-class IgnoreRules {
-  private readonly byDir = new Map<string, { git: Ignore | null; scan: Ignore | null }>();
-  private readonly top: Ignore;
-  private readonly hasTop: boolean;
-
-  /** `patterns`: from the config, relative to the base. `floor`: ignore files above it do not apply. */
-  constructor(
-    private readonly base: string,
-    private readonly honour: boolean,
-    patterns: string[],
-    private readonly floor?: string,
-    private readonly tracked: TrackedPaths | null = null,
-  ) {
-    this.top = ignore().add(patterns);
-    this.hasTop = patterns.length > 0;
-  }
-
-  /** The same rules for a walk of `floor` named on the command line: only ignore files inside it count. */
-  from(floor: string): IgnoreRules {
-    return new IgnoreRules(this.base, this.honour, [], floor, this.tracked);
-  }
-
-  /** Whether any rule can apply (with `--no-ignore` and no patterns, nothing is checked). */
-  get active(): boolean {
-    return this.honour || this.hasTop;
-  }
-
-  /** Loads the ignore files of every folder from the base down to `relDir`, for a scan that starts below the base. */
-  loadAncestors(relDir: string): void {
-    this.load('');
-    if (relDir === '' || relDir.startsWith('..')) return;
-    const parts = relDir.split('/');
-    for (let i = 1; i <= parts.length; i++) this.load(parts.slice(0, i).join('/'));
-  }
-
-  load(relDir: string): void {
-    if (!this.honour || this.byDir.has(relDir)) return;
-    if (this.floor !== undefined && !(relDir === this.floor || relDir.startsWith(this.floor + '/'))) return;
-    this.byDir.set(relDir, { git: this.read(relDir, '.gitignore'), scan: this.read(relDir, SCAN_IGNORE_FILE) });
-  }
-
-  private read(relDir: string, name: string): Ignore | null {
-    try {
-      return ignore().add(fs.readFileSync(path.join(this.base, relDir, name), 'utf8'));
-    } catch {
-      return null; // no such file here, or not readable: nothing to honour
-    }
-  }
-
-  ignores(rel: string, isDir: boolean): boolean {
-    if (rel === '' || rel.startsWith('..')) return false;
-    const suffix = isDir ? '/' : '';
-    if (this.hasTop && this.top.ignores(rel + suffix)) return true;
-    if (!this.honour) return false;
-    if (this.deepestSays(rel, suffix, 'scan')) return true;
-    const tracked = this.tracked && (isDir ? this.tracked.folders.has(rel) : this.tracked.files.has(rel));
-    return !tracked && this.deepestSays(rel, suffix, 'git');
-  }
-
-  private deepestSays(rel: string, suffix: string, family: 'git' | 'scan'): boolean {
-    for (let dir = parentOf(rel); ; dir = parentOf(dir)) {
-      const rules = this.byDir.get(dir)?.[family];
-      if (rules) {
-        const r = rules.test((dir === '' ? rel : rel.slice(dir.length + 1)) + suffix);
-        if (r.ignored || r.unignored) return r.ignored;
-      }
-      if (dir === '') return false;
-    }
-  }
-}
-
-function parentOf(rel: string): string {
-  const i = rel.lastIndexOf('/');
-  return i < 0 ? '' : rel.slice(0, i);
-}

@@ -13,23 +13,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FindingPlace, ScanResult } from '../../finding.js';
 import { scanCommitMessages, scanTagMessages } from './messages.js';
-import { mergeFindings, type FindingFilterOptions } from '../content-scan.js';
-import { dropIgnoredPaths } from '../ignored-paths.js';
+import { mergeFindings } from '../content-scan.js';
+import { defaultPolicy, type Policy } from '../../policy/index.js';
 import { COMMIT_FORMAT, type CommitHeader } from './patch-parser.js';
 import { gitArgs, streamGit } from './process.js';
 import { scanPastMissingObjects } from './missing-objects.js';
 import { missingObjectOf, PATCH_ARGS, PatchScan, type GitPatchScanOptions } from './patch-scan.js';
 
-export interface CommitScanOptions extends FindingFilterOptions {
+export interface CommitScanOptions {
   cwd: string;
-  /** Gitignore-style patterns (config `ignorePaths`); `.mirrascanignore` at the root is added to them. */
-  ignorePaths?: string[];
-  /** Honour `.mirrascanignore` (default true). */
-  honourIgnoreFile?: boolean;
+  /** What is ignored and allowed (default: the `.mirrascanignore` files, no config). */
+  policy?: Policy;
   /** Also scan annotated tags' messages (`history`). */
   tagMessages?: boolean;
   /** Called for each commit as its patch starts (progress). */
   onCommit?: (commit: CommitHeader) => void;
+  /** The origin of findings in the commits' files (`push` for a pre-push); default `commit`. */
+  origin?: 'commit' | 'push';
 }
 
 export interface CommitRangeOptions extends CommitScanOptions {
@@ -55,20 +55,23 @@ export async function scanCommitRange(options: CommitRangeOptions): Promise<Scan
   const unpushed = options.place === 'auto' ? await unpushedCommits(options.cwd, options.revisions) : null;
   const placeOfSha = (sha: string): FindingPlace => (options.place === 'unpushed' || unpushed?.has(sha) ? 'unpushed' : 'pushed');
   const placeFor = (commit: CommitHeader | null): FindingPlace => (commit ? placeOfSha(commit.sha) : 'pushed');
+  const policy = options.policy ?? defaultPolicy(options.cwd);
+  const inlineAllow = policy.inlineAllow;
   const [patch, messages, tags] = await Promise.all([
     scanRangePatches({
       cwd: options.cwd,
       args: logArgs(options.revisions),
       source: 'commit',
+      origin: options.origin ?? 'commit',
       placeFor,
       onCommit: options.onCommit,
-      inlineAllow: options.inlineAllow,
+      inlineAllow: inlineAllow,
     }, options.revisions),
-    scanCommitMessages({ cwd: options.cwd, revisions: options.revisions, placeFor: placeOfSha, inlineAllow: options.inlineAllow }),
-    options.tagMessages ? scanTagMessages({ cwd: options.cwd, place: 'pushed', inlineAllow: options.inlineAllow }) : null,
+    scanCommitMessages({ cwd: options.cwd, revisions: options.revisions, placeFor: placeOfSha, inlineAllow: inlineAllow }),
+    options.tagMessages ? scanTagMessages({ cwd: options.cwd, place: 'pushed', inlineAllow: inlineAllow }) : null,
   ]);
   // Ignore patterns are about paths in the tree: they never hide a key in a message.
-  const result = dropIgnoredPaths(patch, options);
+  const result = policy.dropIgnoredPaths(patch);
   // Deterministic order: the patch's findings in `git log` order, then commit messages in the same
   // order, then tag messages by tag name.
   mergeFindings(result, messages);

@@ -21,7 +21,7 @@
 import type { Finding, ScanResult } from '../../finding.js';
 import { hasKeyTrace } from '../../detector/index.js';
 import { findingsInContent } from '../content-scan.js';
-import { dropIgnoredPaths } from '../ignored-paths.js';
+import { defaultPolicy } from '../../policy/index.js';
 import type { CommitScanOptions } from './commits.js';
 import { scanCommitMessages, scanTagMessages } from './messages.js';
 import { COMMIT_FORMAT, unquote } from './patch-parser.js';
@@ -42,19 +42,21 @@ const FIND_OBJECTS_PER_CALL = 2000;
 
 export async function scanHistory(options: HistoryScanOptions): Promise<ScanResult> {
   const started = performance.now();
+  const policy = options.policy ?? defaultPolicy(options.cwd);
+  const inlineAllow = policy.inlineAllow;
   const [blobs, messages, tags, lostTrees] = await Promise.all([
-    readAllBlobs(options),
-    scanCommitMessages({ cwd: options.cwd, revisions: ['--all'], placeFor: () => 'pushed', inlineAllow: options.inlineAllow }),
-    scanTagMessages({ cwd: options.cwd, place: 'pushed', inlineAllow: options.inlineAllow }),
+    readAllBlobs(options, inlineAllow),
+    scanCommitMessages({ cwd: options.cwd, revisions: ['--all'], placeFor: () => 'pushed', inlineAllow: inlineAllow }),
+    scanTagMessages({ cwd: options.cwd, place: 'pushed', inlineAllow: inlineAllow }),
     missingTrees(options.cwd),
   ]);
-  const result = await attribute(options, blobs.withKeys);
+  const result = await attribute(options, blobs.withKeys, inlineAllow);
   const lost = [...new Set([...blobs.missing, ...lostTrees])];
   if (lost.length) await listMissing(options.cwd, lost, result);
   result.stats.files = blobs.read;
   result.stats.bytes = blobs.bytes + messages.bytes + tags.bytes;
   // Ignore patterns are about paths in the tree: they never hide a key in a message.
-  dropIgnoredPaths(result, options);
+  policy.dropIgnoredPaths(result);
   result.findings.push(...messages.findings, ...tags.findings);
   result.stats.durationMs = Math.round(performance.now() - started);
   return result;
@@ -70,7 +72,7 @@ interface BlobPass {
 }
 
 /** Steps 1 and 2: every reachable blob, read once, through the detector's fast path. */
-async function readAllBlobs(options: HistoryScanOptions): Promise<BlobPass> {
+async function readAllBlobs(options: HistoryScanOptions, inlineAllow: boolean): Promise<BlobPass> {
   const pass: BlobPass = { read: 0, bytes: 0, withKeys: new Map(), missing: [] };
   let listed = 0;
   let listComplete = false;
@@ -82,7 +84,7 @@ async function readAllBlobs(options: HistoryScanOptions): Promise<BlobPass> {
     if (!data || type !== 'blob') return;
     pass.bytes += data.length;
     if (!hasKeyTrace(data)) return;
-    const found = findingsInContent(data, { file: '', source: 'commit', commit: null, place: 'pushed' }, options);
+    const found = findingsInContent(data, { file: '', source: 'commit', commit: null, place: 'pushed' }, { inlineAllow });
     if (found.length) pass.withKeys.set(id, found);
   };
   const reader = catFileBatch(options.cwd, onObject, ['--buffer']);
@@ -134,7 +136,7 @@ interface Introduction {
  * did not hold), their patches scanned; keys that no added line shows are reported from the blob,
  * in the oldest commit that brought it in.
  */
-async function attribute(options: HistoryScanOptions, withKeys: Map<string, Finding[]>): Promise<ScanResult> {
+async function attribute(options: HistoryScanOptions, withKeys: Map<string, Finding[]>, inlineAllow: boolean): Promise<ScanResult> {
   const empty: ScanResult = { findings: [], errors: [], stats: { files: 0, bytes: 0, skipped: 0, durationMs: 0 } };
   if (withKeys.size === 0) return empty;
   // A history that lacks a tree cannot say which commit brought a blob in: its keys are named by blob.
@@ -150,7 +152,7 @@ async function attribute(options: HistoryScanOptions, withKeys: Map<string, Find
         input: commits.join('\n') + '\n',
         source: 'commit',
         placeFor: () => 'pushed',
-        inlineAllow: options.inlineAllow,
+        inlineAllow: inlineAllow,
       }).catch((e: unknown) => {
         // A commit whose patch git cannot print (it lacks an object): its keys come from the blobs below.
         if (!missingObjectOf(e)) throw e;

@@ -42,7 +42,7 @@ export async function scanCommitMessage(options: CommitMessageScanOptions): Prom
   const cleanup = options.cleanup ?? config.cleanup ?? 'scissors';
   const message = messageAsCommitted(raw.toString('latin1'), cleanup, config.commentChar);
   const name = options.name ?? path.basename(options.file);
-  const meta = { file: name, source: 'staged' as const, commit: null, place: 'staged' as const };
+  const meta = { file: name, source: 'staged' as const, origin: 'commit-message' as const, commit: null, place: 'staged' as const };
   const result: ScanResult = { findings: [], errors: [], stats: { files: 1, bytes: raw.length, skipped: 0, durationMs: 0 } };
   addFindings(result, findingsInContent(Buffer.from(message, 'latin1'), meta, options), meta);
   result.stats.durationMs = Math.round(performance.now() - started);

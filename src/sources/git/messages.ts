@@ -4,10 +4,10 @@
 // message of the range; `history` adds ONE `git for-each-ref` for annotated tags' messages; a
 // pre-push of tags reads the pushed tag objects in ONE `git cat-file --batch`.
 //
-// Findings are named `(commit message)` (`source: 'commit'`, the commit's sha, author and date; the
-// line within the full message, subject = line 1) or `(tag message <name>)` (`commit`: the tag
-// object's id; author and date: the tagger's). The names are in parentheses so that they cannot be
-// mistaken for a path in the tree, and `.mirrascanignore` / `ignorePaths` never apply to them.
+// Findings have origin `commit-message` (the commit's sha, author and date; the line within the full
+// message, subject = line 1) or `tag-message` (`tag`: its name; `commit`: the tag object's id; author
+// and date: the tagger's). Their `file` reads `(commit message)` / `(tag message <name>)` for people
+// and old readers; nothing decides on it, and `.mirrascanignore` / `ignorePaths` never apply to them.
 
 import type { Finding, FindingPlace, UnlistedFindings } from '../../finding.js';
 import { addFindings, findingsInContent, type FindingFilterOptions } from '../content-scan.js';
@@ -50,6 +50,7 @@ export async function scanCommitMessages(options: CommitMessageRangeOptions): Pr
     const meta = {
       file: COMMIT_MESSAGE_FILE,
       source: 'commit' as const,
+      origin: 'commit-message' as const,
       commit: sha.toString('latin1'),
       place: options.placeFor?.(sha.toString('latin1')),
       author: author.toString('utf8'),
@@ -78,7 +79,8 @@ export async function scanTagMessages(options: { cwd: string; place?: FindingPla
     const message = contents.replace(/\n$/, ''); // for-each-ref ends each record with a newline
     out.messages++;
     out.bytes += message.length;
-    const meta = { file: tagMessageFile(utf8(name)), source: 'commit' as const, commit: sha, place: options.place, author: utf8(tagger), date };
+    const tag = utf8(name);
+    const meta = { file: tagMessageFile(tag), source: 'commit' as const, origin: 'tag-message' as const, tag, commit: sha, place: options.place, author: utf8(tagger), date };
     addFindings(out, findingsInContent(Buffer.from(message, 'latin1'), meta, options), meta);
   }
   return out;
@@ -106,6 +108,8 @@ export async function scanTagObjects(options: { cwd: string; tags: Array<{ ref: 
     const meta = {
       file: tagMessageFile(utf8(name)),
       source: 'commit' as const,
+      origin: 'tag-message' as const,
+      tag: utf8(name),
       commit: options.tags[index].sha,
       place: options.place,
       ...(tagger ? { author: utf8(tagger[1]), date: isoDate(Number(tagger[2]), tagger[3]) } : {}),

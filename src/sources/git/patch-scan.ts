@@ -2,7 +2,7 @@
 // commit range, the whole history), the parser yields added lines, the detector finds keys in them.
 // Binary files have no lines: their new blobs are read afterwards through one `git cat-file --batch`.
 
-import type { Finding, FindingPlace, FindingSource, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
+import type { Finding, FindingOrigin, FindingPlace, FindingSource, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
 import { ScanFailure } from '../../errors.js';
 import { addFindings, findingsInContent, type FindingFilterOptions } from '../content-scan.js';
 import { edgeRunOf, findingsAcrossEdges, type EdgeRun } from './hunk-edges.js';
@@ -14,6 +14,8 @@ export interface GitPatchScanOptions extends FindingFilterOptions {
   /** Arguments to git that make it print a patch, e.g. `['diff', '--cached', …]` or `['log', …]`. */
   args: string[];
   source: FindingSource;
+  /** Default: from `source`. */
+  origin?: FindingOrigin;
   /** Where a finding from this commit sits (decides the hint); default: by source. */
   placeFor?: (commit: CommitHeader | null) => FindingPlace | undefined;
   /** Called for each commit the patch reaches (progress bars). */
@@ -156,6 +158,7 @@ export class PatchScan {
     return {
       file: file.path,
       source: this.options.source,
+      origin: this.options.origin,
       commit: commit?.sha ?? null,
       place: this.options.placeFor?.(commit),
       author: commit?.author,

@@ -7,7 +7,8 @@
 
 import { ScanFailure } from '../../errors.js';
 import type { ScanResult } from '../../finding.js';
-import { mergeFindings, type FindingFilterOptions } from '../content-scan.js';
+import { mergeFindings } from '../content-scan.js';
+import { defaultPolicy, type Policy } from '../../policy/index.js';
 import { scanTagObjects } from './messages.js';
 import { scanCommitRange } from './commits.js';
 import { gitArgs, streamGit } from './process.js';
@@ -19,12 +20,10 @@ export interface PushUpdate {
   remoteSha: string;
 }
 
-export interface PushScanOptions extends FindingFilterOptions {
+export interface PushScanOptions {
   cwd: string;
-  /** Gitignore-style patterns (config `ignorePaths`); `.mirrascanignore` is honoured as by `diff`. */
-  ignorePaths?: string[];
-  /** Honour `.mirrascanignore` (default true). */
-  honourIgnoreFile?: boolean;
+  /** What is ignored and allowed, as for `diff` (default: the `.mirrascanignore` files, no config). */
+  policy?: Policy;
   /** The hook's first argument: a configured remote's name, or the URL pushed to. */
   remote?: string;
   updates: PushUpdate[];
@@ -89,20 +88,14 @@ export async function scanPush(options: PushScanOptions): Promise<ScanResult> {
   // The closing `--not` turns negation off again, so that the range can be followed by more
   // revisions (scanCommitRange appends `--not --remotes` to tell pushed commits from unpushed ones:
   // a commit another remote already has is `pushed`, every other one `unpushed`).
-  const result = await scanCommitRange({
-    cwd: options.cwd,
-    revisions: [...revisions, '--not'],
-    place: 'auto',
-    ignorePaths: options.ignorePaths,
-    honourIgnoreFile: options.honourIgnoreFile,
-    inlineAllow: options.inlineAllow,
-  });
+  const policy = options.policy ?? defaultPolicy(options.cwd);
+  const result = await scanCommitRange({ cwd: options.cwd, revisions: [...revisions, '--not'], place: 'auto', policy, origin: 'push' });
   // Tags the remote does not have yet at this id (a lightweight tag is skipped: it has no message).
   const tags = options.updates
     .filter((u) => u.remoteRef.startsWith('refs/tags/') && !ZERO_SHA.test(u.localSha) && u.localSha !== u.remoteSha)
     .map((u) => ({ ref: u.remoteRef, sha: u.localSha }));
   if (tags.length) {
-    const messages = await scanTagObjects({ cwd: options.cwd, tags, place: 'unpushed', inlineAllow: options.inlineAllow });
+    const messages = await scanTagObjects({ cwd: options.cwd, tags, place: 'unpushed', inlineAllow: policy.inlineAllow });
     mergeFindings(result, messages);
     result.stats.bytes += messages.bytes;
   }

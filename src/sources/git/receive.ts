@@ -16,8 +16,8 @@ import { ScanFailure } from '../../errors.js';
 import type { ScanResult } from '../../finding.js';
 import { scanTagObjects } from './messages.js';
 import { scanCommitRange } from './commits.js';
-import { findingsInContent, type FindingFilterOptions } from '../content-scan.js';
-import { dropIgnoredPaths } from '../ignored-paths.js';
+import { findingsInContent } from '../content-scan.js';
+import type { Policy } from '../../policy/index.js';
 import { gitArgs, readBlobs, streamGit } from './process.js';
 
 export interface ReceiveUpdate {
@@ -26,12 +26,12 @@ export interface ReceiveUpdate {
   ref: string;
 }
 
-export interface ReceiveScanOptions extends FindingFilterOptions {
+export interface ReceiveScanOptions {
   /** The repository (a hook runs in it; GIT_DIR may also say where it is). */
   cwd: string;
   updates: ReceiveUpdate[];
-  /** Gitignore-style patterns from the server's config; never from the pushed content. */
-  ignorePaths?: string[];
+  /** The server's policy: its config's patterns and allowed keys, never ignore files from the pushed content (`serverPolicy`). */
+  policy: Policy;
 }
 
 const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -75,12 +75,11 @@ export async function scanReceive(options: ReceiveScanOptions): Promise<ScanResu
           cwd: options.cwd,
           revisions: [...commitTips, '--not', '--all'],
           place: 'unpushed',
-          ignorePaths: options.ignorePaths,
-          honourIgnoreFile: false,
-          inlineAllow: options.inlineAllow,
+          policy: options.policy,
+          origin: 'push',
         })
       : null,
-    scanTagObjects({ cwd: options.cwd, tags: tips.flatMap((t) => t.tagObjects.map((sha) => ({ ref: t.ref, sha }))), place: 'unpushed', inlineAllow: options.inlineAllow }),
+    scanTagObjects({ cwd: options.cwd, tags: tips.flatMap((t) => t.tagObjects.map((sha) => ({ ref: t.ref, sha }))), place: 'unpushed', inlineAllow: options.policy.inlineAllow }),
     scanLooseTargets(options, tips.filter((t) => t.target === 'tree' || t.target === 'blob')),
   ]);
   if (commits) {
@@ -168,7 +167,7 @@ async function scanLooseTargets(options: ReceiveScanOptions, tips: PeeledTip[]):
     out.stats.files++;
     out.stats.bytes += data.length;
     const file = b.name ? Buffer.from(b.name, 'latin1').toString('utf8') : `(object of ${refOf.get(b.sha) ?? b.sha})`;
-    out.findings.push(...findingsInContent(data, { file, source: 'commit', commit: null, place: 'unpushed' }, options));
+    out.findings.push(...findingsInContent(data, { file, source: 'commit', origin: 'push', commit: null, place: 'unpushed' }, { inlineAllow: options.policy.inlineAllow }));
   });
-  return dropIgnoredPaths(out, { cwd: options.cwd, ignorePaths: options.ignorePaths, honourIgnoreFile: false });
+  return options.policy.dropIgnoredPaths(out);
 }

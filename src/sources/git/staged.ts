@@ -6,33 +6,39 @@
 // During a merge, rebase, cherry-pick or revert the index holds the commit being made and HEAD is its
 // first parent, so the diff is what the commit brings into this branch: a key merged in from another
 // branch is reported even though that branch's history already has it (it would enter this branch).
+// During a merge such a key has origin `merge` and names the commit on the merged side that first
+// added it: fixing the file in the merge would leave the key in that commit, which the merge brings along.
 
 import type { ScanResult } from '../../finding.js';
-import type { FindingFilterOptions } from '../content-scan.js';
 import { assertGitRepository } from './process.js';
-import { STAGED_DIFF_ARGS } from './diff-args.js';
+import { PATCH_ARGS, STAGED_DIFF_ARGS } from './diff-args.js';
 import { scanGitPatch } from './patch-scan.js';
-import { dropIgnoredPaths } from '../ignored-paths.js';
+import { COMMIT_FORMAT } from './patch-parser.js';
+import { streamGit } from './process.js';
+import { defaultPolicy, type Policy } from '../../policy/index.js';
 
-export interface StagedScanOptions extends FindingFilterOptions {
+export interface StagedScanOptions {
   /** Any folder inside the repository; paths in findings are relative to its root. */
   cwd: string;
-  /** Gitignore-style patterns (config `ignorePaths`); `.mirrascanignore` at the root is added to them. */
-  ignorePaths?: string[];
+  /** What is ignored and allowed (default: the `.mirrascanignore` files, no config). */
+  policy?: Policy;
 }
 
 export { STAGED_DIFF_ARGS } from './diff-args.js';
 
 export async function scanStaged(options: StagedScanOptions): Promise<ScanResult> {
+  const policy = options.policy ?? defaultPolicy(options.cwd);
   try {
     const result = await scanGitPatch({
       cwd: options.cwd,
       args: STAGED_DIFF_ARGS,
       source: 'staged',
       placeFor: () => 'staged',
-      inlineAllow: options.inlineAllow,
+      inlineAllow: policy.inlineAllow,
     });
-    return dropIgnoredPaths(result, { cwd: options.cwd, ignorePaths: options.ignorePaths });
+    policy.dropIgnoredPaths(result);
+    if (result.findings.length > 0) await markMergedKeys(options.cwd, result, policy);
+    return result;
   } catch (e) {
     // Outside a repository `git diff` falls back to comparing files and only says `unknown option
     // cached`; ask git why it failed (on this path only, so a commit pays for no extra process).
@@ -41,3 +47,34 @@ export async function scanStaged(options: StagedScanOptions): Promise<ScanResult
   }
 }
 
+
+
+/**
+ * During a merge (MERGE_HEAD is set), findings whose key a commit on the merged side added become
+ * `merge` findings naming the oldest such commit. Only asked when there are findings, so a clean
+ * commit pays for no extra git process.
+ */
+async function markMergedKeys(cwd: string, result: ScanResult, policy: Policy): Promise<void> {
+  let mergeHead = '';
+  try {
+    await streamGit(cwd, ['rev-parse', '-q', '--verify', 'MERGE_HEAD^{commit}'], (c) => (mergeHead += c.toString('latin1')));
+  } catch {
+    return; // not merging
+  }
+  mergeHead = mergeHead.trim();
+  if (!mergeHead) return;
+  const merged = await scanGitPatch({
+    cwd,
+    args: ['log', '--reverse', '--format=' + COMMIT_FORMAT, ...PATCH_ARGS, `HEAD..${mergeHead}`, '--'],
+    source: 'commit',
+    inlineAllow: policy.inlineAllow,
+  });
+  const firstAdded = new Map<string, string>();
+  for (const f of merged.findings) if (f.commit && !firstAdded.has(f.keySha256)) firstAdded.set(f.keySha256, f.commit);
+  for (const f of result.findings) {
+    const commit = firstAdded.get(f.keySha256);
+    if (!commit) continue; // added by the merge's own resolution: an ordinary staged key
+    f.origin = 'merge';
+    f.mergedCommit = commit;
+  }
+}

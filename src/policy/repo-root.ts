@@ -1,6 +1,6 @@
-// The folder that file names are made relative to: the repository root (the nearest folder with a
-// `.git`), else the folder itself. Kept apart from the file walker so that light callers (the
-// ESLint rule, the hooks) need not load it.
+// The folder that paths are made relative to, and where ignore files and the config are looked for:
+// the repository root (the nearest folder with a `.git`, a folder or a linked worktree's file), else
+// the folder itself. Synchronous and dependency-free, so the ESLint rule and the hooks can afford it.
 
 import fs from 'node:fs';
 import path from 'node:path';
