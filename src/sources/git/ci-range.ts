@@ -160,7 +160,8 @@ async function checkAgainstClone(cwd: string, w: Wanted): Promise<CiRange> {
     // A new branch, or a force push whose old tip this clone never had: what no other branch has.
     // The pushed branch's own remote-tracking ref is the push itself, and so is `origin/HEAD` in a plain
     // clone (it points at the default branch): neither may count as "already on a remote".
-    revisions = [head, '--not', ...(w.branch ? [`--exclude=*/${w.branch}`] : []), '--exclude=*/HEAD', '--remotes'];
+    const pushedAlong = (await branchesPushedAlong(cwd, head)).map((b) => `--exclude=${b}`);
+    revisions = [head, '--not', ...(w.branch ? [`--exclude=*/${w.branch}`] : []), '--exclude=*/HEAD', ...pushedAlong, '--remotes'];
     if (w.base) description += ` (its previous commit ${short(w.base)} is gone, as after a force push: scanning the commits no other remote branch has)`;
     else description += ' (scanning the commits no other remote branch has)';
   }
@@ -168,6 +169,21 @@ async function checkAgainstClone(cwd: string, w: Wanted): Promise<CiRange> {
     throw new ScanFailure(`ci: this shallow clone stops inside the range to scan (${w.what}), so some commits are missing; ${shallowFix(w.provider)}`);
   }
   return { provider: w.provider, revisions, description, base: w.base && base ? base : null };
+}
+
+/**
+ * Remote branches that may have come with the push being checked: those whose tip is the pushed
+ * commit or one after it (`git push origin HEAD:a HEAD:b` creates two at one commit, and each run's
+ * "what no other remote branch has" would otherwise be empty). The default branch (`origin/HEAD`'s
+ * target) is not among them unless it is the pushed branch: a branch made from its tip has nothing new,
+ * and when one push creates the default branch too, the default branch's own run scans those commits.
+ * Names as `--exclude` takes them for `--remotes` (`origin/a`); git refuses glob characters in them.
+ */
+async function branchesPushedAlong(cwd: string, head: string): Promise<string[]> {
+  const listed = (await gitText(cwd, ['for-each-ref', `--contains=${head}`, '--format=%(refname)%00%(symref)', 'refs/remotes/'])).split('\n').filter(Boolean);
+  const refs = listed.map((l) => l.split('\0') as [string, string]);
+  const defaults = new Set(refs.filter(([, target]) => target).map(([, target]) => target));
+  return refs.filter(([ref, target]) => !target && !defaults.has(ref)).map(([ref]) => ref.slice('refs/remotes/'.length));
 }
 
 /** Full shas for each revision that names a commit this clone has (null where it does not). */
