@@ -1,5 +1,5 @@
 // `mirra-scan install` in the projects people really have, made by the real package managers (npm,
-// pnpm, yarn 4, bun) and hook managers (husky 9, lefthook, simple-git-hooks, the pre-commit
+// pnpm, yarn 1, yarn 4, bun) and hook managers (husky 9, lefthook, simple-git-hooks, the pre-commit
 // framework). Each either works (a commit with a key is stopped, a clean one goes through, and the
 // hooks survive the next `install` of the package or hook manager) or fails loudly: exit 2, a reason,
 // and nothing changed. Tools come from .ci/tools (installed by .ci/run) or PATH; a missing one skips
@@ -17,6 +17,7 @@ vi.setConfig({ testTimeout: 180_000 });
 
 const TOOLS_BIN = path.join(PROJECT_ROOT, '.ci/tools/node_modules/.bin');
 const YARN4 = path.join(PROJECT_ROOT, '.ci/tools/node_modules/@yarnpkg/cli-dist/bin/yarn.js');
+const YARN1 = path.join(PROJECT_ROOT, '.ci/tools/yarn1/node_modules/yarn/bin/yarn.js');
 /** PATH with the tools .ci/run installs first; registries pinned to the npm registry. */
 const env = {
   PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH}`,
@@ -154,6 +155,36 @@ describeWithTool('yarn 4', fs.existsSync(YARN4) && has('yarn'), 'yarn 4 Plug\'n\
     expect(res.stderr).toContain('nodeLinker: node-modules');
     expect([r.read('package.json'), r.read('yarn.lock')]).toEqual(before);
     expect(fs.existsSync(r.path('.husky'))).toBe(false);
+  });
+});
+
+describeWithTool('yarn 1', fs.existsSync(YARN1), 'yarn v1 workspaces', () => {
+  test('in a workspace package: the bin yarn hoisted to the root node_modules/.bin is found, hooks active; offline', () => {
+    const r = repo({
+      // The dev tools declared at the root, as monorepos keep them: yarn 1 links their bins into the
+      // root's node_modules/.bin only (a workspace's own dependencies get theirs in its folder too).
+      'package.json': pkg({ name: 'root', workspaces: ['packages/*'], devDependencies: { scanner: '1.0.0' } }),
+      'packages/web/package.json': pkg({ name: 'web', devDependencies: { husky: `file:${path.join(PROJECT_ROOT, 'node_modules/husky')}` } }),
+      // A workspace package whose bin is this build's CLI, as eslint-plugin-mirra's would be.
+      'packages/scanner/package.json': pkg({ name: 'scanner', type: 'module', bin: { 'mirra-scan': 'cli.js' } }),
+      'packages/scanner/cli.js': `#!/usr/bin/env node\nawait import(${JSON.stringify(path.join(PROJECT_ROOT, 'dist/cli/mirra-scan.js'))});\n`,
+      '.yarnrc': 'disable-self-update-check true\n',
+    });
+    fs.chmodSync(r.path('packages/scanner/cli.js'), 0o755);
+    // Offline, from the workspace and a local folder only; the registry points nowhere.
+    const offline = { ...env, YARN_REGISTRY: 'http://127.0.0.1:9/', npm_config_registry: 'http://127.0.0.1:9/', YARN_CACHE_FOLDER: r.path('.yarn/cache') };
+    must(r.run(process.execPath, [YARN1, 'install', '--offline', '--non-interactive', '--no-progress'], { env: offline }), 'yarn install');
+    expect(r.read('yarn.lock')).toContain('# yarn lockfile v1');
+    expect(fs.existsSync(r.path('node_modules/.bin/mirra-scan'))).toBe(true);
+    expect(fs.existsSync(r.path('packages/web/node_modules/.bin/mirra-scan'))).toBe(false);
+    const res = install(r, r.path('packages/web'), [], offline);
+    expect(res.status, res.stdout + res.stderr).toBe(0);
+    expect(res.stdout).toContain('✔ hooks active');
+    expect(res.stdout + res.stderr).not.toContain('mirra-scan is missing');
+    expect(JSON.parse(r.read('packages/web/package.json')).scripts.prepare).toBe('cd ../.. && husky packages/web/.husky');
+    r.add();
+    r.commit('set up');
+    expectGuarded(r, 'packages/web/');
   });
 });
 
