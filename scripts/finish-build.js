@@ -1,14 +1,17 @@
 // Runs after tsc:
-// - bundles this package's own code into dist/cli/: the `mirra-scan` bin, the ESLint plugin, the
-//   programmatic API (eslint-plugin-mirra/scanner), the GitHub Action's entry and the file-scanning
-//   worker, as entries sharing chunks, and
+// - bundles this package's own code into dist/cli/: the full command line (main.js), the ESLint
+//   plugin, the programmatic API (eslint-plugin-mirra/scanner), the GitHub Action's entry and the
+//   file-scanning worker, as entries sharing chunks;
+// - bundles the `mirra-scan` bin (which only picks the path and starts git) and the hooks' fast path
+//   (src/cli/hook-fast-path.ts, with everything it runs) as two files of their own, no chunks; and
 // - writes dist/index.cjs and dist/scanner.cjs, the CommonJS entries (ESLint 8 and eslintrc configs
 //   load the plugin with require(); Node 20.19+ can require() ES modules without top-level await).
 //
 // Why bundle: a pre-commit hook runs the CLI on every commit, and loading ~90 separate modules through
 // Node's ES module loader cost about 45 ms of a ~160 ms run; one bundle loads in a fraction of that
 // (`npm run bench:hook`). Code splitting keeps each command's code in its own chunk, loaded only when
-// that command runs. The libraries are bundled too (commander, fast-glob, p-limit, picocolors are dev
+// that command runs. A hook's call loads only the bin: one file, no command-line parser, where the
+// chunks cost a file read and a module each (about 20 for `staged`). The libraries are bundled too (commander, fast-glob, p-limit, picocolors are dev
 // dependencies), except the two loaded lazily with createRequire (cosmiconfig, ignore): those are the
 // package's only runtime dependencies, so nothing is both bundled and installed. The
 // package ships the bundles and the .d.ts files; dist/src's .js files (tsc's output, used by this
@@ -21,18 +24,9 @@ const dist = new URL('../dist/', import.meta.url);
 
 const outdir = fileURLToPath(new URL('cli/', dist));
 fs.rmSync(outdir, { recursive: true, force: true }); // chunk names change with their content: no stale ones
-await build({
-  entryPoints: {
-    'mirra-scan': fileURLToPath(new URL('src/cli/bin.js', dist)),
-    plugin: fileURLToPath(new URL('src/index.js', dist)),
-    scanner: fileURLToPath(new URL('src/scanner/index.js', dist)),
-    action: fileURLToPath(new URL('src/action/run.js', dist)),
-    // files/walk.js starts it from beside itself: new URL('./file-worker.js', import.meta.url)
-    'file-worker': fileURLToPath(new URL('src/sources/files/file-worker.js', dist)),
-  },
+const common = {
   outdir,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
@@ -42,6 +36,47 @@ await build({
   // The CommonJS packages bundled in (commander, fast-glob) call require() for Node's own modules.
   banner: { js: "import { createRequire as __mirraCreateRequire } from 'node:module'; const require = __mirraCreateRequire(import.meta.url);" },
   logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: {
+    main: fileURLToPath(new URL('src/cli/main.js', dist)),
+    plugin: fileURLToPath(new URL('src/index.js', dist)),
+    scanner: fileURLToPath(new URL('src/scanner/index.js', dist)),
+    action: fileURLToPath(new URL('src/action/run.js', dist)),
+    // The API client, by name: the hooks' fast path below imports it from here (only with --verify).
+    verify: fileURLToPath(new URL('src/verify/index.js', dist)),
+    // files/walk.js starts it from beside itself: new URL('./file-worker.js', import.meta.url)
+    'file-worker': fileURLToPath(new URL('src/sources/files/file-worker.js', dist)),
+  },
+  splitting: true,
+});
+await build({
+  ...common,
+  entryPoints: {
+    'mirra-scan': fileURLToPath(new URL('src/cli/bin.js', dist)),
+    'hook-fast-path': fileURLToPath(new URL('src/cli/hook-fast-path.js', dist)),
+  },
+  plugins: [
+    {
+      name: 'hook-bin',
+      setup(b) {
+        // The bin only decides, and starts git: the full command line (the shared build's main.js) and
+        // the fast path are imported at run time from beside it, so git starts before either loads.
+        b.onResolve({ filter: /^\.\/(main|hook-fast-path)\.js$/ }, (args) => ({ path: args.path, external: true }));
+        // The API client is the shared build's too: without --verify it is never loaded, and the fast
+        // path then loads none of its code or Node modules.
+        b.onResolve({ filter: /^\.\.\/verify\/index\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './verify.js', external: true } : undefined));
+        // Commander does nothing when loaded: marked so, it is left out of the bin when nothing on the
+        // fast path calls it (the command modules import it only to declare their flags).
+        b.onResolve({ filter: /^commander$/ }, async (args) => {
+          if (args.pluginData === 'resolved') return undefined; // the lookup below, done the usual way
+          const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'resolved' });
+          return { ...found, sideEffects: false };
+        });
+      },
+    },
+  ],
 });
 fs.chmodSync(new URL('cli/mirra-scan.js', dist), 0o755);
 

@@ -1,10 +1,26 @@
 #!/usr/bin/env node
-// The `mirra-scan` bin. For `staged` (the pre-commit hook, run on every commit) git starts computing
-// the staged diff first, while the rest of the CLI loads; then the CLI runs as usual.
+// The `mirra-scan` bin. A hook's own call (`staged`, `commit-msg FILE`, `pre-receive`, no flags; see
+// ./hook-call.ts) runs on the hooks' fast path (./hook-fast-path.ts), a file of its own, without
+// loading the full command line; any other call loads ./main.ts. For `staged` (the pre-commit hook,
+// run on every commit) git starts computing the staged diff first, while the rest of the code loads.
 
+import { fastHookCall } from './hook-call.js';
 import { startGitEarly } from '../sources/git/early-start.js';
 import { gitArgs, STAGED_DIFF_ARGS } from '../sources/git/diff-args.js';
 
-const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
-if (command === 'staged') startGitEarly(process.cwd(), gitArgs(STAGED_DIFF_ARGS));
-await import('./main.js');
+const args = process.argv.slice(2);
+if (args.find((a) => !a.startsWith('-')) === 'staged') startGitEarly(process.cwd(), gitArgs(STAGED_DIFF_ARGS));
+const call = fastHookCall(args);
+try {
+  if (call) {
+    const { runFastHook } = await import('./hook-fast-path.js');
+    await runFastHook(call); // guards its own errors, as main.js does
+  } else await import('./main.js');
+} catch (e) {
+  // Only a package whose files are damaged or missing gets here (each path guards its own errors once
+  // loaded). Nothing of the error's text is printed, as the masking is part of what failed to load;
+  // exit 2 so that a hook fails closed.
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  process.stderr.write(`mirra-scan: cannot start: its own files did not load${typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : ''}; reinstall eslint-plugin-mirra\n`);
+  process.exit(2);
+}

@@ -1,49 +1,20 @@
 #!/usr/bin/env node
 // mirra-scan: wires the command line to the parts. Every failure ends in a one-line reason and
-// exit code 2, never a stack trace. Everything written goes through the one masking (./output.ts).
+// exit code 2, never a stack trace. Everything written goes through the one masking (./output.ts);
+// both are set up by ./process-guard.ts.
 
 import fs from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { ScanFailure, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { PACKAGE, TOOL } from '../version.js';
 import { assertSafeApiUrl } from '../verify/url.js';
 import { closestCommand } from './did-you-mean.js';
 import { prepareReportFile } from './report-file.js';
 import { EXIT_CANNOT_SCAN } from './exit-codes.js';
-import { guardOutput } from './output.js';
-import { printable } from '../report/text.js';
+import { answerHookCheck } from './hook-check.js';
+import { fail, guardProcess, run } from './process-guard.js';
 
-guardOutput();
-
-function fail(message: string): never {
-  // A key can reach a message through what the user typed (a path, a revision, a URL): the guarded
-  // stream masks it.
-  // Control characters are escaped (a name cannot restyle the terminal); a reason that quotes a
-  // tool's own lines (npm's error, from install) keeps its line breaks.
-  process.stderr.write(`mirra-scan: ${message.split('\n').map(printable).join('\n')}\n`);
-  process.exit(EXIT_CANNOT_SCAN);
-}
-
-/** Runs a command's action and turns its outcome into the process's exit code. */
-async function run(action: () => Promise<number>): Promise<void> {
-  try {
-    process.exitCode = await action();
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof ScanFailure) fail(e.message);
-    fail(`unexpected error: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
-
-// Nothing escapes as a stack trace: an error thrown outside a command's action ends like any other.
-process.on('uncaughtException', (e) => fail(`unexpected error: ${e instanceof Error ? e.message : String(e)}`));
-process.on('unhandledRejection', (e) => fail(`unexpected error: ${e instanceof Error ? e.message : String(e)}`));
-
-// A reader that stops early (`mirra-scan … | head`) is not an error of ours: end quietly, keeping the exit code.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  fail(`cannot write the report: ${e.code ?? e.message}`);
-});
+guardProcess();
 
 const program = new Command('mirra-scan')
   .description('Find Mirra API keys in files, staged changes, commit ranges and history.')
@@ -87,17 +58,7 @@ Docs: ${PACKAGE.homepage}#readme`,
 
 const asked = process.argv.slice(2).find((a) => !a.startsWith('-'));
 
-// `mirra-scan install` runs the installed hook once to see that git would reach this bin: it names
-// an empty file of its own in MIRRA_SCAN_HOOK_CHECK; a hook command writes its name there and ends.
-// Only an empty file in a folder install made counts; anything else is ignored and the hook scans.
-const hookCheck = process.env.MIRRA_SCAN_HOOK_CHECK;
-if (hookCheck && (asked === 'staged' || asked === 'commit-msg' || asked === 'pre-push') && /^mirra-hook-check-/.test(path.basename(path.dirname(hookCheck)))) {
-  const stat = fs.statSync(hookCheck, { throwIfNoEntry: false });
-  if (stat?.isFile() && stat.size === 0) {
-    fs.writeFileSync(hookCheck, asked);
-    process.exit(0);
-  }
-}
+answerHookCheck(asked);
 
 // A word that is no command, no file and one or two letters away from a command is a typo, not a path
 // to scan: `mirra-scan scna` says so instead of "cannot read scna".

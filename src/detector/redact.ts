@@ -1,6 +1,5 @@
 // The one way a key is shown: its prefix, the first and last four characters of its body.
 
-import { createHash } from 'node:crypto';
 import { KEY_PREFIX, TYPED_PREFIXES } from './key-format.js';
 
 export function redactKey(key: string): string {
@@ -12,6 +11,9 @@ export function redactKey(key: string): string {
 
 /** Recognises a key without storing it: baselines, allow lists and caches hold only this. */
 export function keySha256(key: string): string {
+  // Node's crypto module is loaded on the first key, not at start-up: a clean commit's hook never
+  // needs it, and it costs milliseconds to load.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 

@@ -7,7 +7,7 @@ import { printBlockedMessage } from '../blocked-message.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { finishRun, runPolicy } from '../run.js';
 
-interface CommitMsgOptions extends CommonOptions {
+export interface CommitMsgOptions extends CommonOptions {
   name?: string;
   cleanup?: CleanupMode;
 }
@@ -23,20 +23,21 @@ export function registerCommitMsgCommand(program: Command, run: (action: () => P
         CLEANUP_MODES,
       ),
     );
-  addCommonOptions(cmd).action((file: string, options: CommitMsgOptions) =>
-    run(async () => {
-      const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
-      const policy = runPolicy(config, options);
-      const result = await scanCommitMessage({
-        file,
-        cwd: process.cwd(),
-        name: options.name,
-        cleanup: options.cleanup,
-        inlineAllow: policy.inlineAllow,
-      });
-      const code = await finishRun(result, { ...options, hook: true }, config, policy);
-      printBlockedMessage(code, options, 'commit-message', { messageFile: file, envVar: config.envVar });
-      return code;
-    }),
-  );
+  addCommonOptions(cmd).action((file: string, options: CommitMsgOptions) => run(() => commitMsg(file, options)));
+}
+
+/** The command itself, once its arguments are parsed (the hook's fast path calls it too: ../hook-fast-path.ts). */
+export async function commitMsg(file: string, options: CommitMsgOptions): Promise<number> {
+  const config = await loadConfig({ cwd: process.cwd(), configPath: options.config });
+  const policy = runPolicy(config, options);
+  const result = await scanCommitMessage({
+    file,
+    cwd: process.cwd(),
+    name: options.name,
+    cleanup: options.cleanup,
+    inlineAllow: policy.inlineAllow,
+  });
+  const code = await finishRun(result, { ...options, hook: true }, config, policy);
+  printBlockedMessage(code, options, 'commit-message', { messageFile: file, envVar: config.envVar });
+  return code;
 }

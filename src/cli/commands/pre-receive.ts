@@ -17,7 +17,7 @@ import { addCommonOptions, type CommonOptions } from '../common-options.js';
 import { EXIT_CANNOT_SCAN, EXIT_CLEAN } from '../exit-codes.js';
 import { finishRun, runPolicy } from '../run.js';
 
-interface PreReceiveOptions extends CommonOptions {
+export interface PreReceiveOptions extends CommonOptions {
   timeout?: string;
   onTimeout?: string;
   allowPushOption?: boolean;
@@ -34,19 +34,20 @@ export function registerPreReceiveCommand(program: Command, run: (action: () => 
     .addOption(new Option('--on-timeout <action>', 'when the budget runs out: reject the push, or accept it with a warning (git config mirrascan.onTimeout)').choices(['reject', 'accept']))
     .option('--allow-push-option', 'honour `git push -o mirra-scan.allow=<keySha256>` (git config mirrascan.allowPushOption)')
     .option('--audit-log <file>', 'append each break-glass and accepted timeout to this file (git config mirrascan.auditLog)');
-  addCommonOptions(cmd).action((options: PreReceiveOptions) =>
-    run(async () => {
-      const cwd = process.cwd();
-      if (process.stdin.isTTY) throw new UsageError('pre-receive runs as a server hook: git gives it `<old> <new> <ref>` lines on stdin');
-      // At once, as they do not depend on each other: each git process started in turn adds its
-      // start-up to the push. Outside a repository the scan's first git call fails (exit 2).
-      const [settings, input] = await Promise.all([readServerSettings(cwd, options), readStdin()]);
-      // Only the server's own config file: never one found in, or brought by, the pushed tree.
-      const config = settings.configFile ? await loadConfig({ cwd, configPath: settings.configFile }) : defaultConfig();
-      const updates = parseReceiveUpdates(input.toString('utf8'));
-      return withinBudget(settings, updates, () => receive(cwd, options, settings, config, updates));
-    }),
-  );
+  addCommonOptions(cmd).action((options: PreReceiveOptions) => run(() => preReceive(options)));
+}
+
+/** The command itself, once its options are parsed (the hook's fast path calls it too: ../hook-fast-path.ts). */
+export async function preReceive(options: PreReceiveOptions): Promise<number> {
+  const cwd = process.cwd();
+  if (process.stdin.isTTY) throw new UsageError('pre-receive runs as a server hook: git gives it `<old> <new> <ref>` lines on stdin');
+  // At once, as they do not depend on each other: each git process started in turn adds its
+  // start-up to the push. Outside a repository the scan's first git call fails (exit 2).
+  const [settings, input] = await Promise.all([readServerSettings(cwd, options), readStdin()]);
+  // Only the server's own config file: never one found in, or brought by, the pushed tree.
+  const config = settings.configFile ? await loadConfig({ cwd, configPath: settings.configFile }) : defaultConfig();
+  const updates = parseReceiveUpdates(input.toString('utf8'));
+  return withinBudget(settings, updates, () => receive(cwd, options, settings, config, updates));
 }
 
 async function receive(cwd: string, options: PreReceiveOptions, settings: ServerSettings, config: MirraScanConfig, updates: ReceiveUpdate[]): Promise<number> {

@@ -22,7 +22,11 @@ export interface EarlyGit {
 /** Past this much output not yet taken over, git is paused (it waits on the full pipe). */
 const MAX_EARLY_BYTES = 8 * 1024 * 1024;
 
-const started = new Map<string, EarlyGit>();
+// Kept on the global object: the bin (one bundle) starts git and the full CLI (another bundle, with
+// its own copy of this module) takes it over, when `staged` is called with flags.
+const REGISTRY = Symbol.for('mirra-scan.early-git');
+const started: Map<string, EarlyGit> = ((globalThis as Record<symbol, unknown>)[REGISTRY] as Map<string, EarlyGit> | undefined) ?? new Map();
+(globalThis as Record<symbol, unknown>)[REGISTRY] = started;
 const keyOf = (cwd: string, args: readonly string[]) => `${cwd}\0${args.join('\0')}`;
 
 /** Starts `git args` in `cwd` now; its output waits (git blocks on a full pipe) until it is taken. */
