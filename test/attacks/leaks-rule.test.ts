@@ -6,14 +6,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Linter as Linter10 } from 'eslint';
-import { Linter as Linter9 } from 'eslint-v9';
 import { Linter as Linter8 } from 'eslint-v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import rule from '../../rules/no-hardcoded-api-key.js';
 import { clearConfigCache } from '../../src/config/index.js';
 import { keySha256 } from '../../src/detector/index.js';
 import { fakeKey } from '../support/fake-keys.js';
+import { flatLinter } from '../support/linters.js';
 import { expectNoKey } from '../support/no-key.js';
 
 const secret = fakeKey('script', 90, 801);
@@ -44,7 +43,7 @@ function lintWith(version: 8 | 9 | 10, options: unknown[], dir: string): string 
       linter.defineRule(RULE, rule as never);
       return JSON.stringify(linter.verify(code, { rules: { [RULE]: ['error', ...options] }, parserOptions: { ecmaVersion: 2022 } } as never, { filename }));
     }
-    const linter = version === 9 ? new Linter9({ configType: 'flat', cwd: dir }) : new Linter10({ configType: 'flat', cwd: dir });
+    const linter = flatLinter(version, dir);
     const config = [{ files: ['**/*.js'], plugins: { mirra: { rules: { 'no-hardcoded-api-key': rule } } }, rules: { [RULE]: ['error', ...options] } }];
     return JSON.stringify(linter.verify(code, config as never, { filename }));
   } catch (e) {

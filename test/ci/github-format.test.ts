@@ -15,6 +15,7 @@ function finding(over: Partial<Finding>): Finding {
     endLine: 3,
     endColumn: 85,
     source: 'commit',
+    origin: 'commit',
     commit: 'c'.repeat(40),
     encoding: 'plain',
     redacted: 'mirra_script_ab12…cd34',

@@ -2,7 +2,7 @@
 // and located from where its written form starts to where its last character ends.
 
 import { describe, expect, it } from 'vitest';
-import { detectKeys, scanContent, type LocatedKey } from '../../src/detector/index.js';
+import { detectKeys, scanContent, type LocatedKey, type Rejection } from '../../src/detector/index.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { encodeKey, JOININGS, quotedPrintable, SCHEMES, splitAt, writtenEnd, writtenStart } from '../support/written-forms.js';
 
@@ -179,7 +179,7 @@ describe('placeholders: a body that repeats a block of up to 32 characters', () 
   it.each([1, 2, 8, 16, 31, 32])('a block of %i repeated is a placeholder, in every form', (n) => {
     const block = fakeKey('untyped', 64, 300 + n).slice(6, 6 + n);
     const key = 'mirra_script_' + block.repeat(Math.ceil(60 / n)).slice(0, 60);
-    const rejections: Array<{ filter: string }> = [];
+    const rejections: Rejection[] = [];
     expect(detectKeys(`"${key}"`, { rejections })).toEqual([]);
     expect(rejections.map((r) => r.filter)).toEqual([n === 1 || n === 2 || n === 8 || n === 16 || n === 31 || n === 32 ? 'repeated-pattern' : '']);
     expect(scanContent(`"${key.slice(0, 30)}" + "${key.slice(30)}"`)).toEqual([]);

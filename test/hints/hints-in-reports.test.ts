@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySha256, redactKey } from '../../src/detector/redact.js';
-import { SECRET, type Finding, type FindingPlace, type FindingSource, type KeyType, type ScanResult, type VerificationStatus } from '../../src/finding.js';
+import { SECRET, defaultOrigin, type Finding, type FindingPlace, type FindingSource, type KeyType, type ScanResult, type VerificationStatus } from '../../src/finding.js';
 import { API_KEYS_PAGE, SCRIPTS_PAGE, buildHint, attachHints } from '../../src/hints/index.js';
 import { render } from '../../src/report/index.js';
 import { verifyFindings } from '../../src/verify/index.js';
@@ -40,6 +40,7 @@ function makeFinding(key: string, keyType: KeyType, place: FindingPlace, line: n
     endLine: line,
     endColumn: 7 + key.length,
     source: SOURCE_OF[place],
+    origin: defaultOrigin(SOURCE_OF[place]),
     commit: place === 'unpushed' || place === 'pushed' ? SHA : null,
     encoding: 'plain',
     redacted: redactKey(key),

@@ -5,8 +5,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Linter as Linter10 } from 'eslint';
-import { Linter as Linter9 } from 'eslint-v9';
 import css from '@eslint/css';
 import json from '@eslint/json';
 import markdown from '@eslint/markdown';
@@ -15,6 +13,7 @@ import rule from '../../rules/no-hardcoded-api-key.js';
 import { clearConfigCache } from '../../src/config/index.js';
 import { redactKey } from '../../src/detector/index.js';
 import { fakeKey } from '../support/fake-keys.js';
+import { flatLinter } from '../support/linters.js';
 
 const KEY = fakeKey('script', 77, 1601);
 const OTHER = fakeKey('install', 80, 1602);
@@ -37,7 +36,7 @@ const config = (language: Lang) => [
 
 function lint(version: 9 | 10, language: Lang, file: string, text: string) {
   clearConfigCache();
-  const linter = version === 9 ? new Linter9({ configType: 'flat', cwd: dir }) : new Linter10({ configType: 'flat', cwd: dir });
+  const linter = flatLinter(version, dir);
   return linter.verify(text, config(language) as never, { filename: path.join(dir, file) });
 }
 
@@ -137,7 +136,7 @@ describe('the flat config docs/eslint.md gives for other languages', () => {
       { files: ['**/*.css'], plugins: { css }, language: 'css/css' },
       mirra.configs.recommended,
     ];
-    const linter = new Linter10({ configType: 'flat', cwd: dir });
+    const linter = flatLinter(10, dir);
     for (const [file, text] of [
       ['a.json', `{"k": "${KEY}"}`],
       ['tsconfig.json', `{\n  // ${KEY}\n}`],

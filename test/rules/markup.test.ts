@@ -7,8 +7,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Linter as Linter10 } from 'eslint';
-import { Linter as Linter9 } from 'eslint-v9';
 import { Linter as Linter8 } from 'eslint-v8';
 import tsParser from '@typescript-eslint/parser';
 import * as vueParser from 'vue-eslint-parser';
@@ -18,6 +16,7 @@ import rule from '../../rules/no-hardcoded-api-key.js';
 import { clearConfigCache } from '../../src/config/index.js';
 import { redactKey } from '../../src/detector/index.js';
 import { fakeKey } from '../support/fake-keys.js';
+import { flatLinter } from '../support/linters.js';
 
 const RULE = 'mirra/no-hardcoded-api-key';
 const K = Array.from({ length: 9 }, (_, i) => fakeKey(i % 2 ? 'install' : 'script', 70 + i, 1700 + i));
@@ -41,7 +40,7 @@ function lint(version: 8 | 9 | 10, kind: Kind, text: string, file = `Component.$
     linter.defineRule(RULE, rule as never);
     return linter.verify(text, { parser: `${kind}-eslint-parser`, parserOptions, rules: { [RULE]: 'error' } } as never, { filename }) as Message[];
   }
-  const linter = version === 9 ? new Linter9({ configType: 'flat', cwd: dir }) : new Linter10({ configType: 'flat', cwd: dir });
+  const linter = flatLinter(version, dir);
   const config = [
     {
       files: [`**/*.${kind}`, '**/*.js'],
@@ -199,7 +198,7 @@ describe('the flat config docs/eslint.md gives for Vue and Svelte', () => {
       { files: ['**/*.svelte'], languageOptions: { parser: svelte } },
       mirra.configs.recommended,
     ];
-    const linter = new Linter10({ configType: 'flat', cwd: dir });
+    const linter = flatLinter(10, dir);
     for (const [file, text] of [
       ['App.vue', `<template>\n  <MirraProvider api-key="${K[0]}" />\n</template>\n`],
       ['App.svelte', `<MirraProvider api-key="${K[0]}" />\n`],

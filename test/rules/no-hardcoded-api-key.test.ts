@@ -4,20 +4,20 @@
 
 import { Linter, RuleTester } from 'eslint';
 import tsParser from '@typescript-eslint/parser';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import rule from '../../rules/no-hardcoded-api-key.js';
 import { detectKeys, keySha256, redactKey } from '../../src/detector/index.js';
 import { DOC_EXAMPLE_BODY_STEM } from '../../src/detector/filters.js';
 import { buildHint } from '../../src/hints/index.js';
 import { fakeKey } from '../support/fake-keys.js';
 
-RuleTester.afterAll = afterAll;
 RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
 
 type Invalid = RuleTester.InvalidTestCase;
-type Valid = RuleTester.ValidTestCase;
+/** A valid case: its code alone, or the code with options. */
+type Valid = string | RuleTester.ValidTestCase;
 
 // ---- keys, pieces of keys, and how the rule shows them ----
 

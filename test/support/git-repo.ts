@@ -129,7 +129,9 @@ export class TempRepo {
   /** Commits what is staged, skipping hooks (use `commitWithHooks` to fire them). Returns the new HEAD. */
   commit(message = 'change', ...extra: string[]): string {
     this.git('commit', '-q', '--no-verify', '--allow-empty', '-m', message, ...extra);
-    return this.head();
+    const head = this.head();
+    if (head === null) throw new Error('git commit left no HEAD');
+    return head;
   }
 
   /** A real `git commit` that fires the hooks; the result says what happened. */
