@@ -9,6 +9,7 @@ export default defineConfig({
       'test/rules/**/*.test.ts',
       'test/report/**/*.test.ts',
       'test/sources/**/*.test.ts',
+      'test/fragments/**/*.test.ts',
       'test/hints/hints.test.ts',
       'test/policy/policy.test.ts',
       'test/verify/url.test.ts',

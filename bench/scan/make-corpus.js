@@ -244,7 +244,7 @@ async function minifiedBundles(sources) {
  */
 async function writeBigFile(sources, bigBytes, manifest) {
   const { READ_WINDOW_BYTES } = await import(pathToFileURL(path.join(ROOT, 'dist/src/sources/files/walk.js')).href);
-  const { WINDOW_EDGE_MARGIN, WINDOW_OVERLAP } = await import(pathToFileURL(path.join(ROOT, 'dist/src/sources/content-scan.js')).href);
+  const { WINDOW_EDGE_MARGIN, WINDOW_OVERLAP } = await import(pathToFileURL(path.join(ROOT, 'dist/src/fragments/index.js')).href);
   const W = READ_WINDOW_BYTES;
   const file = BIG_FILE;
   const bundles = await minifiedBundles(sources);

@@ -16,7 +16,7 @@ import { attachHints } from '../hints/index.js';
 import type { Policy } from '../policy/index.js';
 import { maskKeyShaped } from '../detector/redact.js';
 import { renderJson } from '../report/json.js';
-import { findingsInContent } from '../sources/content-scan.js';
+import { findingsOf } from '../fragments/index.js';
 import { scanFiles } from '../sources/files/walk.js';
 import { scanCommitRange, touchesShallowBoundary, UNSHALLOW_ADVICE } from '../sources/git/commits.js';
 import { scanStaged } from '../sources/git/staged.js';
@@ -115,7 +115,7 @@ export interface DetectOptions {
 /** Keys in a string or a buffer (pure: no file, config or network is touched). */
 export function detectKeys(content: string | Uint8Array, options: DetectOptions = {}): ReportFinding[] {
   const input = typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-  const findings = findingsInContent(input, { file: options.file ?? '<input>', source: 'file', commit: null }, { inlineAllow: options.inlineAllow !== false });
+  const findings = findingsOf({ file: options.file ?? '<input>', source: 'file', commit: null, content: input }, { inlineAllow: options.inlineAllow !== false });
   const result: ScanResult = { findings, errors: [], stats: { files: 1, bytes: typeof input === 'string' ? Buffer.byteLength(input) : input.length, skipped: 0, durationMs: 0 } };
   attachHints(findings, { envVar: DEFAULT_ENV_VAR });
   return report(result, options.reveal === true).findings;

@@ -8,7 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { DETECTOR_WORK, detectKeys, resetDetectorWork, scanContent } from '../../src/detector/index.js';
-import { findingsInStream } from '../../src/sources/content-scan.js';
+import { findingsOfStream } from '../../src/fragments/index.js';
 import { fakeKey } from '../support/fake-keys.js';
 
 const SIZE = 256 * 1024;
@@ -35,7 +35,7 @@ function repeated(unit: string, encoding: BufferEncoding = 'utf8', size = SIZE):
 }
 
 const meta = { file: 'hostile.txt', source: 'file' as const, commit: null };
-const scanWindows = (content: Buffer) => findingsInStream((buf, offset) => content.copy(buf, 0, offset), Buffer.alloc(64 * 1024), meta);
+const scanWindows = (content: Buffer) => findingsOfStream({ ...meta, read: (buf, offset) => content.copy(buf, 0, offset), window: Buffer.alloc(64 * 1024) });
 
 describe('text made of traces of a key', () => {
   for (const [name, unit, encoding] of UNITS) {

@@ -5,7 +5,7 @@
 
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DETECTOR_WORK, resetDetectorWork } from '../../src/detector/index.js';
-import { findingsInContent } from '../../src/sources/content-scan.js';
+import { findingsOf } from '../../src/fragments/index.js';
 import { fakeKey } from '../support/fake-keys.js';
 
 const meta = { file: 'bundle.min.js', source: 'file' as const, commit: null };
@@ -23,7 +23,7 @@ describe('many keys on one long line', () => {
     for (const n of [250, 900]) {
       const line = oneLine(n);
       resetDetectorWork();
-      const found = findingsInContent(line, meta);
+      const found = findingsOf({ ...meta, content: line });
       expect(found).toHaveLength(n);
       // Each key's column, snippet and allow check look at the text near it; the old code looked at the whole line up to it.
       expect(DETECTOR_WORK.charsMeasured).toBeLessThan(line.length * 6);
@@ -33,7 +33,7 @@ describe('many keys on one long line', () => {
   it('columns stay exact: each key starts where it is written', () => {
     const line = oneLine(300);
     const text = line.toString('latin1');
-    const found = findingsInContent(line, meta);
+    const found = findingsOf({ ...meta, content: line });
     let at = 0;
     for (const f of found) {
       at = text.indexOf('mirra_', at);

@@ -5,7 +5,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { FINDINGS_KEPT_PER_CONTENT } from '../../src/finding.js';
-import { findingsInContent, findingsInStream } from '../../src/sources/content-scan.js';
+import { findingsOf, findingsOfStream } from '../../src/fragments/index.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { CLI, runProgram, TempRepo } from '../support/git-repo.js';
 
@@ -23,7 +23,7 @@ describe('more keys in one place than are listed', () => {
   const content = Buffer.from(keyLines(MANY));
 
   it('content in memory: the first findings are kept, the rest counted', () => {
-    const found = findingsInContent(content, meta);
+    const found = findingsOf({ ...meta, content });
     expect(found).toHaveLength(FINDINGS_KEPT_PER_CONTENT);
     expect(found.unlisted).toBe(MANY - FINDINGS_KEPT_PER_CONTENT);
     expect(found[0].line).toBe(1);
@@ -31,7 +31,7 @@ describe('more keys in one place than are listed', () => {
   });
 
   it('content read in windows (a big file, standard input): the same, each key counted once', () => {
-    const { findings, bytes } = findingsInStream((buf, offset) => content.copy(buf, 0, offset), Buffer.alloc(64 * 1024), meta);
+    const { findings, bytes } = findingsOfStream({ ...meta, read: (buf, offset) => content.copy(buf, 0, offset), window: Buffer.alloc(64 * 1024) });
     expect(bytes).toBe(content.length);
     expect(findings).toHaveLength(FINDINGS_KEPT_PER_CONTENT);
     expect(findings.unlisted).toBe(MANY - FINDINGS_KEPT_PER_CONTENT);
@@ -39,7 +39,7 @@ describe('more keys in one place than are listed', () => {
 
   it('keys on lines with mirra-scan:allow are neither listed nor counted', () => {
     const allowed = Buffer.from(keyLines(3000).replace(/\n/g, ' // mirra-scan:allow\n') + keyLines(1500));
-    const found = findingsInContent(allowed, meta);
+    const found = findingsOf({ ...meta, content: allowed });
     expect(found).toHaveLength(FINDINGS_KEPT_PER_CONTENT);
     expect(found.unlisted).toBe(500);
   });

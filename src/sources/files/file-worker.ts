@@ -1,5 +1,5 @@
 // Reading and scanning one file, and the worker thread that does it for a share of a big walk.
-// Kept apart from walk.ts so that a worker loads only the detector, not the walker.
+// Kept apart from walk.ts so that a worker loads only the scan loop (src/fragments) and the detector, not the walker.
 //
 // The walk sends the files it finds to the workers as it goes (one packed string per batch, on a
 // MessageChannel read with receiveMessageOnPort); every thread takes batches from one shared counter
@@ -8,10 +8,9 @@
 
 import fs from 'node:fs';
 import { isMainThread, parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { allocateReadBuffer, forEachTraceCandidate } from '../../detector/index.js';
 import { SECRET, type Finding } from '../../finding.js';
 import { fsPath } from '../file-names.js';
-import { findingsInContent, findingsInStream, type ContentFindings, type ContentMeta, type FindingFilterOptions } from '../content-scan.js';
+import { allocateReadBuffer, findingsOf, findingsOfStream, forEachTraceCandidate, type ContentFindings, type FindingFilterOptions, type FragmentMeta } from '../../fragments/index.js';
 
 /**
  * Files are read through one reused buffer of this size (one per thread); bigger files are read in
@@ -44,8 +43,8 @@ export function scanFileAt(abs: string, rel: string, window: Buffer, options: Fi
     const meta = metaOf(rel);
     // One read tells a small file (the common case: no stat needed) from one that needs windows.
     const n = readFull(fd, window, 0, 0);
-    if (n < window.length) return { findings: findingsInContent(window.subarray(0, n), meta, options), bytes: n };
-    return findingsInStream((buf, offset) => fs.readSync(fd, buf, 0, buf.length, offset), window, meta, options);
+    if (n < window.length) return { findings: findingsOf({ ...meta, content: window.subarray(0, n) }, options), bytes: n };
+    return findingsOfStream({ ...meta, read: (buf, offset) => fs.readSync(fd, buf, 0, buf.length, offset), window }, options);
   } catch (e) {
     return { error: describe(e) };
   } finally {
@@ -112,6 +111,8 @@ function scanBatch(
       if (k + 1 >= read.length) break;
       z = view.indexOf(0, read[k + 1].at);
     }
+    // The fast path (docs/detector.md, "How content is read"): one trace search over the whole batch,
+    // not one a file; only files with a trace (or that may be UTF-16) become fragments for the loop.
     forEachTraceCandidate(view, (at) => {
       const k = fileAt(at);
       read[k].alone = true;
@@ -119,7 +120,7 @@ function scanBatch(
     });
     for (const r of read) {
       const rel = jobs[r.index].rel;
-      const findings = r.alone ? findingsInContent(window.subarray(r.at, r.at + r.length), metaOf(rel), options) : [];
+      const findings = r.alone ? findingsOf({ ...metaOf(rel), content: window.subarray(r.at, r.at + r.length) }, options) : [];
       onOutcome(r.index, { findings, bytes: r.length });
     }
     read.length = 0;
@@ -155,7 +156,7 @@ function scanBatch(
   flush();
 }
 
-function metaOf(rel: string): ContentMeta {
+function metaOf(rel: string): FragmentMeta {
   return { file: rel, source: 'file', commit: null, place: 'working-tree' };
 }
 

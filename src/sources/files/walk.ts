@@ -1,6 +1,6 @@
 // The file source: walks folders with fast-glob, honours .gitignore files (nested too) and
-// .mirrascanignore, and feeds every file to the detector through one reused buffer per thread
-// (bigger files in bounded windows). A big walk is scanned by this thread and worker threads
+// .mirrascanignore, and hands every file to the scan loop (src/fragments) as a fragment, read
+// through one reused buffer per thread (bigger files in bounded windows). A big walk is scanned by this thread and worker threads
 // together (see file-worker.ts); the report's order is the walk's order either way.
 
 import fs from 'node:fs';
@@ -9,14 +9,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import fg from 'fast-glob';
-import { allocateReadBuffer } from '../../detector/index.js';
 import { UsageError } from '../../errors.js';
 import type { Finding, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
 import { defaultPolicy, findRoot, type PathRules, type Policy } from '../../policy/index.js';
 import { bytePathString, displayName, mayHaveLostBytes, relativeName, resolveByteNamedPath } from '../file-names.js';
 import { readStdinChunk } from './stdin.js';
 import { readTrackedPaths, type TrackedPaths } from './tracked.js';
-import { addFindings, findingsInStream, type ContentFindings, type FindingFilterOptions } from '../content-scan.js';
+import { addFindings, allocateReadBuffer, findingsOfStream, type ContentFindings, type FindingFilterOptions } from '../../fragments/index.js';
 import {
   READ_WINDOW_BYTES,
   SHARED,
@@ -79,7 +78,7 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
     for (const p of paths) {
       if (p === '-') {
         // Streamed through the windows a large file is read in: any size, bounded memory.
-        const stdin = findingsInStream(readStdinChunk, allocateReadBuffer(READ_WINDOW_BYTES), { file: '(stdin)', source: 'file', origin: 'stdin', commit: null, place: 'working-tree' }, filterOptions);
+        const stdin = findingsOfStream({ file: '(stdin)', source: 'file', origin: 'stdin', commit: null, place: 'working-tree', read: readStdinChunk, window: allocateReadBuffer(READ_WINDOW_BYTES) }, filterOptions);
         items.push({ kind: 'stdin', ...stdin });
         continue;
       }

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FindingPlace, ScanResult } from '../../finding.js';
 import { scanCommitMessages, scanTagMessages } from './messages.js';
-import { mergeFindings } from '../content-scan.js';
+import { mergeFindings } from '../../fragments/index.js';
 import { defaultPolicy, type Policy } from '../../policy/index.js';
 import { COMMIT_FORMAT, type CommitHeader } from './patch-parser.js';
 import { gitArgs, streamGit } from './process.js';

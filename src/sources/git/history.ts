@@ -4,8 +4,9 @@
 //
 // 1. ONE `git rev-list --all --objects --filter=object:type=blob` lists every blob any commit (or a
 //    tag, or a ref to a tree) reaches; the ids go as they come to `git cat-file --batch --buffer`.
-// 2. Each blob gets the detector's fast path (a few `indexOf` passes for any trace of a key); the
-//    rare blob with a trace is scanned in full.
+// 2. Each blob gets the trace pre-filter (a few `indexOf` passes for any trace of a key; the
+//    detector's fast path, reached through src/fragments); the rare blob with a trace becomes a
+//    fragment and is scanned in full.
 // 3. Only for the few blobs that hold a key: ONE `git log --all -m --raw --find-object=…` names the
 //    commits that brought each of them in; those whose blob holds a key the file did not hold before
 //    go through ONE `git log -p --cc --no-walk` of just those commits (the commit source's patch scan). So every finding still names the commit that
@@ -19,8 +20,7 @@
 // small and the blob reading would cost more than it saves.
 
 import type { Finding, ScanResult } from '../../finding.js';
-import { hasKeyTrace } from '../../detector/index.js';
-import { findingsInContent } from '../content-scan.js';
+import { findingsOf, hasKeyTrace } from '../../fragments/index.js';
 import { defaultPolicy } from '../../policy/index.js';
 import type { CommitScanOptions } from './commits.js';
 import { scanCommitMessages, scanTagMessages } from './messages.js';
@@ -84,7 +84,7 @@ async function readAllBlobs(options: HistoryScanOptions, inlineAllow: boolean): 
     if (!data || type !== 'blob') return;
     pass.bytes += data.length;
     if (!hasKeyTrace(data)) return;
-    const found = findingsInContent(data, { file: '', source: 'commit', commit: null, place: 'pushed' }, { inlineAllow });
+    const found = findingsOf({ file: '', source: 'commit', commit: null, place: 'pushed', content: data }, { inlineAllow });
     if (found.length) pass.withKeys.set(id, found);
   };
   const reader = catFileBatch(options.cwd, onObject, ['--buffer']);

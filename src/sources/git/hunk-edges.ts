@@ -4,10 +4,8 @@
 // blob, the blob the commit leaves is read and the run is scanned again with the base64 lines around
 // it, and a key that crosses the run's edge is reported in this commit (the one that completes it).
 
-import { scanContent } from '../../detector/index.js';
-import { isBase64Code } from '../../detector/decoders.js';
 import type { Finding } from '../../finding.js';
-import { toFinding, type ContentMeta, type FindingFilterOptions } from '../content-scan.js';
+import { findingsOf, isBase64Code, type FindingFilterOptions, type FragmentMeta } from '../../fragments/index.js';
 
 /** A line of a wrapped base64 blob: base64 only (after indentation, before `=` padding), at least this long. */
 const WRAPPED_LINE_MIN = 16;
@@ -37,11 +35,11 @@ export interface EdgeRun {
   endLine: number;
   before: boolean;
   after: boolean;
-  meta: ContentMeta;
+  meta: FragmentMeta;
 }
 
 /** The run, if a base64 blob may cross its edges (else null): its first or last line looks like one of its lines. */
-export function edgeRunOf(text: string, startLine: number, blob: string | undefined, meta: ContentMeta): EdgeRun | null {
+export function edgeRunOf(text: string, startLine: number, blob: string | undefined, meta: FragmentMeta): EdgeRun | null {
   if (!blob) return null;
   const firstEnd = text.indexOf('\n');
   const first = firstEnd < 0 ? text : text.slice(0, firstEnd);
@@ -72,11 +70,7 @@ export function findingsAcrossEdges(run: EdgeRun, blob: Buffer, options: Finding
   let to = run.endLine;
   if (run.after) while (to < starts.length && to - run.endLine < CONTEXT_LINES && isWrappedBase64Line(lineText(to + 1))) to++;
   if (from === run.startLine && to === run.endLine) return [];
-  const out: Finding[] = [];
-  for (const k of scanContent(blob.subarray(starts[from - 1], end(to)), { lineOffset: from - 1 })) {
-    const crosses = (k.line < run.startLine && k.endLine >= run.startLine) || (k.endLine > run.endLine && k.line <= run.endLine);
-    if (!crosses || (options.inlineAllow !== false && k.inlineAllowed)) continue;
-    out.push(toFinding(k, run.meta));
-  }
-  return out;
+  // The run with its context, as one fragment; of its findings, only those that cross the run's edges.
+  const found = findingsOf({ ...run.meta, content: blob.subarray(starts[from - 1], end(to)), lineOffset: from - 1 }, options);
+  return found.filter((f) => (f.line < run.startLine && f.endLine >= run.startLine) || (f.endLine > run.endLine && f.line <= run.endLine));
 }

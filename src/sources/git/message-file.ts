@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { ScanResult } from '../../finding.js';
-import { addFindings, findingsInContent, type FindingFilterOptions } from '../content-scan.js';
+import { scanFragment, type FindingFilterOptions } from '../../fragments/index.js';
 import { streamGit } from './process.js';
 
 export type CleanupMode = 'strip' | 'whitespace' | 'verbatim' | 'scissors';
@@ -44,7 +44,7 @@ export async function scanCommitMessage(options: CommitMessageScanOptions): Prom
   const name = options.name ?? path.basename(options.file);
   const meta = { file: name, source: 'staged' as const, origin: 'commit-message' as const, commit: null, place: 'staged' as const };
   const result: ScanResult = { findings: [], errors: [], stats: { files: 1, bytes: raw.length, skipped: 0, durationMs: 0 } };
-  addFindings(result, findingsInContent(Buffer.from(message, 'latin1'), meta, options), meta);
+  scanFragment(result, { ...meta, content: Buffer.from(message, 'latin1') }, options);
   result.stats.durationMs = Math.round(performance.now() - started);
   return result;
 }

@@ -10,7 +10,7 @@
 // and old readers; nothing decides on it, and `.mirrascanignore` / `ignorePaths` never apply to them.
 
 import type { Finding, FindingPlace, UnlistedFindings } from '../../finding.js';
-import { addFindings, findingsInContent, type FindingFilterOptions } from '../content-scan.js';
+import { scanFragment, type FindingFilterOptions } from '../../fragments/index.js';
 import { gitArgs, readBlobs, streamGit } from './process.js';
 
 /** The `file` of a finding in a commit message. */
@@ -56,7 +56,7 @@ export async function scanCommitMessages(options: CommitMessageRangeOptions): Pr
       author: author.toString('utf8'),
       date: date.toString('latin1'),
     };
-    addFindings(out, findingsInContent(message, meta, options), meta);
+    scanFragment(out, { ...meta, content: message }, options);
   };
   await streamNulFields(options.cwd, ['log', '-z', '--format=%H%x00%aI%x00%an <%ae>%x00%B', ...options.revisions, '--'], fields, 4, record);
   return out;
@@ -81,7 +81,7 @@ export async function scanTagMessages(options: { cwd: string; place?: FindingPla
     out.bytes += message.length;
     const tag = utf8(name);
     const meta = { file: tagMessageFile(tag), source: 'commit' as const, origin: 'tag-message' as const, tag, commit: sha, place: options.place, author: utf8(tagger), date };
-    addFindings(out, findingsInContent(Buffer.from(message, 'latin1'), meta, options), meta);
+    scanFragment(out, { ...meta, content: Buffer.from(message, 'latin1') }, options);
   }
   return out;
 }
@@ -114,7 +114,7 @@ export async function scanTagObjects(options: { cwd: string; tags: Array<{ ref: 
       place: options.place,
       ...(tagger ? { author: utf8(tagger[1]), date: isoDate(Number(tagger[2]), tagger[3]) } : {}),
     };
-    addFindings(out, findingsInContent(Buffer.from(message, 'latin1'), meta, options), meta);
+    scanFragment(out, { ...meta, content: Buffer.from(message, 'latin1') }, options);
   });
   return out;
 }

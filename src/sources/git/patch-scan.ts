@@ -4,7 +4,7 @@
 
 import type { Finding, FindingOrigin, FindingPlace, FindingSource, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
 import { ScanFailure } from '../../errors.js';
-import { addFindings, findingsInContent, type FindingFilterOptions } from '../content-scan.js';
+import { addFindings, scanFragment, type FindingFilterOptions } from '../../fragments/index.js';
 import { edgeRunOf, findingsAcrossEdges, type EdgeRun } from './hunk-edges.js';
 import { PatchParser, type CommitHeader, type PatchFile } from './patch-parser.js';
 import { gitArgs, readBlobs, streamGit } from './process.js';
@@ -113,7 +113,7 @@ export class PatchScan {
         stats.bytes += run.text.length;
         const content = Buffer.from(run.text, 'latin1');
         const meta = this.metaFor(run.file, run.commit, run.startLine - 1);
-        addFindings(this.found, findingsInContent(content, meta, options), meta);
+        scanFragment(this.found, { ...meta, content }, options);
         const edge = edgeRunOf(run.text, run.startLine, run.file.newBlob, { ...meta, lineOffset: 0 });
         if (edge) this.edges.push(edge);
       },
@@ -145,7 +145,7 @@ export class PatchScan {
         }
         this.stats.bytes += data.length;
         const meta = this.metaFor(b.file, b.commit);
-        addFindings(this.found, findingsInContent(data, meta, this.options), meta);
+        scanFragment(this.found, { ...meta, content: data }, this.options);
       });
     }
     this.stats.durationMs = Math.round(performance.now() - this.started);

@@ -7,7 +7,7 @@
 
 import { ScanFailure } from '../../errors.js';
 import type { ScanResult } from '../../finding.js';
-import { mergeFindings } from '../content-scan.js';
+import { mergeFindings } from '../../fragments/index.js';
 import { defaultPolicy, type Policy } from '../../policy/index.js';
 import { scanTagObjects } from './messages.js';
 import { scanCommitRange } from './commits.js';

@@ -16,7 +16,7 @@ import { ScanFailure } from '../../errors.js';
 import type { ScanResult } from '../../finding.js';
 import { scanTagObjects } from './messages.js';
 import { scanCommitRange } from './commits.js';
-import { findingsInContent } from '../content-scan.js';
+import { scanFragment } from '../../fragments/index.js';
 import type { Policy } from '../../policy/index.js';
 import { gitArgs, readBlobs, streamGit } from './process.js';
 
@@ -167,7 +167,7 @@ async function scanLooseTargets(options: ReceiveScanOptions, tips: PeeledTip[]):
     out.stats.files++;
     out.stats.bytes += data.length;
     const file = b.name ? Buffer.from(b.name, 'latin1').toString('utf8') : `(object of ${refOf.get(b.sha) ?? b.sha})`;
-    out.findings.push(...findingsInContent(data, { file, source: 'commit', origin: 'push', commit: null, place: 'unpushed' }, { inlineAllow: options.policy.inlineAllow }));
+    scanFragment(out, { file, source: 'commit', origin: 'push', commit: null, place: 'unpushed', content: data }, { inlineAllow: options.policy.inlineAllow });
   });
   return options.policy.dropIgnoredPaths(out);
 }

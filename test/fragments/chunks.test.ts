@@ -1,15 +1,15 @@
-// Large content read in bounded, overlapping windows (findingsInChunks): a key across a window's
+// Large content read in bounded, overlapping windows (findingsInWindows): a key across a window's
 // edge is found once, and lines and columns after many windows are what a whole read gives. A small
 // window (the least allowed) keeps these cheap.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/finding.js';
-import { findingsInChunks, findingsInContent, WINDOW_OVERLAP, type ContentMeta } from '../../src/sources/content-scan.js';
+import { findingsInWindows, findingsOf, WINDOW_OVERLAP, type FragmentMeta } from '../../src/fragments/index.js';
 import { fakeKey } from '../support/fake-keys.js';
 
 const WINDOW = WINDOW_OVERLAP * 2;
-const META: ContentMeta = { file: 'big.log', source: 'file', commit: null };
+const META: FragmentMeta = { file: 'big.log', source: 'file', commit: null };
 
 /**
  * Reads `content` through one window-sized buffer, recording where each read started. Reads must
@@ -18,7 +18,7 @@ const META: ContentMeta = { file: 'big.log', source: 'file', commit: null };
 function chunked(content: Buffer, window = WINDOW): { findings: Finding[]; reads: number[] } {
   const reads: number[] = [];
   let streamAt = 0;
-  const findings = findingsInChunks(
+  const findings = findingsInWindows(
     (buf, offset) => {
       if (offset !== streamAt) throw new Error(`read at ${offset}, but the stream is at ${streamAt}`);
       reads.push(offset);
@@ -46,9 +46,9 @@ function filler(n: number, seed = 1): string {
   return s;
 }
 
-describe('findingsInChunks', () => {
+describe('findingsInWindows', () => {
   it('refuses a window too small to hold its own overlap', () => {
-    expect(() => findingsInChunks(() => 0, Buffer.alloc(WINDOW - 1), META)).toThrow(RangeError);
+    expect(() => findingsInWindows(() => 0, Buffer.alloc(WINDOW - 1), META)).toThrow(RangeError);
   });
 
   it('a key that runs across the end of the first window is found once, at its place', () => {
@@ -60,7 +60,7 @@ describe('findingsInChunks', () => {
     expect(keyStart + key.length).toBeGreaterThan(WINDOW); // it straddles the first window's end
     const { findings, reads } = chunked(content);
     expect(reads.length).toBeGreaterThan(3);
-    expect(where(findings)).toEqual(where(findingsInContent(content, META)));
+    expect(where(findings)).toEqual(where(findingsOf({ ...META, content })));
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ line: head.split('\n').length + 1, column: 8 });
   });
@@ -69,7 +69,7 @@ describe('findingsInChunks', () => {
     const key = fakeKey('install', 100, 302);
     for (let at = WINDOW - 2200; at < WINDOW + 200; at += 37) {
       const content = Buffer.from(`${filler(at, at)}`.slice(0, at) + ` ${key} ` + filler(2 * WINDOW, 4));
-      expect(where(chunked(content).findings)).toEqual(where(findingsInContent(content, META)));
+      expect(where(chunked(content).findings)).toEqual(where(findingsOf({ ...META, content })));
       expect(chunked(content).findings).toHaveLength(1);
     }
   });
@@ -86,7 +86,7 @@ describe('findingsInChunks', () => {
       const content = encode(`${head}${key}\n${filler(WINDOW, 14)}`);
       const { findings } = chunked(content);
       expect(findings).toHaveLength(1);
-      expect(where(findings)).toEqual(where(findingsInContent(content, META)));
+      expect(where(findings)).toEqual(where(findingsOf({ ...META, content })));
     }
   });
 
@@ -117,7 +117,7 @@ describe('findingsInChunks', () => {
     const content = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]);
     const { findings } = chunked(content);
     expect(findings).toHaveLength(1);
-    expect(where(findings)).toEqual(where(findingsInContent(content, META)));
+    expect(where(findings)).toEqual(where(findingsOf({ ...META, content })));
   });
 
   it('UTF-16 (little-endian with BOM, big-endian without): every window is read in that form', () => {
@@ -131,7 +131,7 @@ describe('findingsInChunks', () => {
         ['utf16', text.slice(0, text.indexOf(keys[0])).split('\n').length, 7],
         ['utf16', text.slice(0, text.indexOf(keys[1])).split('\n').length, 4],
       ]);
-      expect(where(findings)).toEqual(where(findingsInContent(content, META)));
+      expect(where(findings)).toEqual(where(findingsOf({ ...META, content })));
     }
   });
 
@@ -153,7 +153,7 @@ describe('findingsInChunks', () => {
     fc.assert(
       fc.property(fc.array(piece, { minLength: 1, maxLength: 25 }), (pieces) => {
         const content = Buffer.from(pieces.join(''));
-        const whole = findingsInContent(content, META);
+        const whole = findingsOf({ ...META, content });
         expect(where(chunked(content).findings)).toEqual(where(whole));
         expect(whole.length).toBe(pieces.filter((p) => p.startsWith(' "')).length);
       }),

@@ -1,32 +1,27 @@
-// Turns content from any source (a file, a staged blob, the lines a commit adds) into findings. Big
-// content is scanned in bounded windows that overlap, so memory stays flat and no key is cut in two.
+// The one loop that turns fragments into findings. Every source (files, standard input, staged
+// changes, commit ranges, messages, pushes, the programmatic API) yields fragments (see
+// fragment.ts); only this module calls the detector for them. It holds what every source must get
+// the same: the cap on findings per content and the count of those not listed, the inline allow
+// marker (as the policy says), and the windows large content is read in (bounded memory, no key cut
+// in two).
+//
+// Fast paths: a source may look for a key's trace before it builds a fragment (a batch of small
+// files read into one buffer is searched once, and only files with a trace become fragments; a
+// pushed blob without one is not decoded into findings). Those pre-filters are re-exported below,
+// so that this module stays the sources' one door into the detector (test/fragments/layout.test.ts).
 
 import { isAscii } from 'node:buffer';
 import { MAX_ENCODED_KEY_LENGTH, NewlineCounter, scanContent, textFormOf, type LocatedKey, type TextForm } from '../detector/index.js';
 import { countLineFeeds } from '../detector/locate.js';
-import { FINDINGS_KEPT_PER_CONTENT, SECRET, defaultOrigin, type Finding, type FindingOrigin, type FindingPlace, type FindingSource, type UnlistedFindings } from '../finding.js';
+import { FINDINGS_KEPT_PER_CONTENT, SECRET, defaultOrigin, type Finding, type UnlistedFindings } from '../finding.js';
+import type { ContentFindings, FindingFilterOptions, FindingSink, Fragment, FragmentMeta, StreamedFragment } from './fragment.js';
 
-export interface ContentMeta {
-  file: string;
-  source: FindingSource;
-  /** Default: from `source`. */
-  origin?: FindingOrigin;
-  commit: string | null;
-  place?: FindingPlace;
-  /** For `tag-message`. */
-  tag?: string;
-  author?: string;
-  date?: string;
-  /** Line of the content's first line in its file, minus one (for a hunk of added lines). */
-  lineOffset?: number;
-}
+export type { ContentFindings, FindingFilterOptions, FindingSink, Fragment, FragmentMeta, StreamedFragment } from './fragment.js';
+/** Pre-filters and buffers sources may use before they build fragments (see above). */
+export { allocateReadBuffer, forEachTraceCandidate, hasKeyTrace } from '../detector/index.js';
+export { isBase64Code } from '../detector/decoders.js';
 
-export interface FindingFilterOptions {
-  /** Honour `mirra-scan:allow` comments (default true). */
-  inlineAllow?: boolean;
-}
-
-export function toFinding(k: LocatedKey, meta: ContentMeta): Finding {
+function toFinding(k: LocatedKey, meta: FragmentMeta): Finding {
   const f: Finding = {
     ruleId: 'mirra-api-key',
     keyType: k.keyType,
@@ -53,22 +48,27 @@ export function toFinding(k: LocatedKey, meta: ContentMeta): Finding {
   return f;
 }
 
-
-/** The findings kept for one piece of content, and how many more it held (not listed). */
-export type ContentFindings = Finding[] & { unlisted?: number };
-
-/** Findings in one piece of content. Content larger than a read window is scanned in windows, so memory stays bounded. */
-export function findingsInContent(content: Buffer | string, meta: ContentMeta, options: FindingFilterOptions = {}): ContentFindings {
+/**
+ * The findings of one fragment held whole (at most FINDINGS_KEPT_PER_CONTENT; the rest counted in
+ * `unlisted`). Content larger than a read window is scanned in windows, so memory stays bounded.
+ */
+export function findingsOf(fragment: Fragment, options: FindingFilterOptions = {}): ContentFindings {
+  const { content } = fragment;
   if (content.length > LARGE_CONTENT_BYTES) {
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    return findingsInChunks((buf, offset) => bytes.copy(buf, 0, offset), Buffer.allocUnsafe(LARGE_CONTENT_BYTES), meta, options);
+    return findingsInWindows((buf, offset) => bytes.copy(buf, 0, offset), Buffer.allocUnsafe(LARGE_CONTENT_BYTES), fragment, options);
   }
   const found: ContentFindings = [];
   const tally = { unlocated: 0 };
-  const located = scanContent(content, { lineOffset: meta.lineOffset, locateAtMost: FINDINGS_KEPT_PER_CONTENT, skipInlineAllowed: options.inlineAllow !== false, tally });
-  for (const k of located) found.push(toFinding(k, meta));
+  const located = scanContent(content, { lineOffset: fragment.lineOffset, locateAtMost: FINDINGS_KEPT_PER_CONTENT, skipInlineAllowed: options.inlineAllow !== false, tally });
+  for (const k of located) found.push(toFinding(k, fragment));
   if (tally.unlocated) found.unlisted = tally.unlocated;
   return found;
+}
+
+/** Scans a fragment held whole and adds its findings to `into` (see `addFindings`). */
+export function scanFragment(into: FindingSink, fragment: Fragment, options: FindingFilterOptions = {}): void {
+  addFindings(into, findingsOf(fragment, options), fragment);
 }
 
 /** Content above this size is scanned in windows of this size (a staged run of added lines can be any size). */
@@ -82,7 +82,7 @@ const keptSoFar = new WeakMap<object, Map<string, { kept: number; unlisted?: Unl
  * into `push` overflows the stack). A file's content may come in many pieces (the runs of lines a
  * change adds): past FINDINGS_KEPT_PER_CONTENT for one place, findings are counted, not kept.
  */
-export function addFindings(into: { findings: Finding[]; unlisted?: UnlistedFindings[] }, found: ContentFindings, meta: Pick<ContentMeta, 'file' | 'commit'>): void {
+export function addFindings(into: FindingSink, found: ContentFindings, meta: Pick<FragmentMeta, 'file' | 'commit'>): void {
   if (found.length === 0 && !found.unlisted) return;
   let places = keptSoFar.get(into);
   if (!places) keptSoFar.set(into, (places = new Map()));
@@ -102,7 +102,7 @@ export function addFindings(into: { findings: Finding[]; unlisted?: UnlistedFind
 }
 
 /** Appends `from`'s findings and unlisted counts to `into`. */
-export function mergeFindings(into: { findings: Finding[]; unlisted?: UnlistedFindings[] }, from: { findings: Finding[]; unlisted?: UnlistedFindings[] }): void {
+export function mergeFindings(into: FindingSink, from: FindingSink): void {
   for (const f of from.findings) into.findings.push(f);
   for (const u of from.unlisted ?? []) (into.unlisted ??= []).push(u);
 }
@@ -118,18 +118,17 @@ export const WINDOW_EDGE_MARGIN = MAX_ENCODED_KEY_LENGTH * 2 + 64;
 export const WINDOW_OVERLAP = Math.max(4096, WINDOW_EDGE_MARGIN * 2);
 
 /**
- * Scans content that arrives in pieces (a large file read in chunks, standard input). `read(buf,
- * offset)` fills `buf` from the content at `offset` and returns how many bytes it wrote (0 at the
- * end); offsets only ever follow on from the bytes read before, so a stream can ignore them.
+ * Scans content that arrives in pieces (a large file read in chunks, standard input) through
+ * `window`; `read` as in StreamedFragment.
  * Each window after the first starts at a line start when there is one in the overlap, else just
  * after a delimiter (a space, a quote, ...), so no key or encoded blob is cut in two, and line and
  * column numbers stay exact; the overlap is moved to the front of the buffer, not read again. The
  * text form (UTF-8 or UTF-16, from the BOM or the first window) holds for every window.
  */
-export function findingsInChunks(
+export function findingsInWindows(
   read: (buf: Buffer, offset: number) => number,
   window: Buffer,
-  meta: ContentMeta,
+  meta: FragmentMeta,
   options: FindingFilterOptions = {},
 ): ContentFindings {
   if (window.length < WINDOW_OVERLAP * 2) throw new RangeError(`a window must hold at least ${WINDOW_OVERLAP * 2} bytes`);
@@ -182,20 +181,15 @@ export function findingsInChunks(
   return findings;
 }
 
-/** `findingsInChunks`, and how many bytes the content held (every byte is read once). */
-export function findingsInStream(
-  read: (buf: Buffer, offset: number) => number,
-  window: Buffer,
-  meta: ContentMeta,
-  options: FindingFilterOptions = {},
-): { findings: ContentFindings; bytes: number } {
+/** The findings of a streamed fragment, and how many bytes it held (every byte is read once). */
+export function findingsOfStream(fragment: StreamedFragment, options: FindingFilterOptions = {}): { findings: ContentFindings; bytes: number } {
   let bytes = 0;
   const counted = (buf: Buffer, offset: number) => {
-    const n = read(buf, offset);
+    const n = fragment.read(buf, offset);
     bytes += n;
     return n;
   };
-  return { findings: findingsInChunks(counted, window, meta, options), bytes };
+  return { findings: findingsInWindows(counted, fragment.window, fragment, options), bytes };
 }
 
 /** One code unit (a byte, or a UTF-16 unit) of `buf` at `i`, in the given form. */
