@@ -6,7 +6,8 @@
 //
 // Then, in the same repository with the same staged change, the hook's own command against its
 // floors, interleaved: `mirra-scan staged` against `node -e 0` (goal: at most 25 ms above it with one
-// file staged) and against `git diff --cached -p -U0 | rg mirra_` (goal: at most 1.0x with 10,000).
+// file staged) and against `git diff --cached -p -U0 | rg mirra_` (goal: at most 1.0x with 10,000),
+// and the node floor (node-floor.js: the hook's git diff, read by Node, nothing else) against the latter.
 //
 // Options: --runs N (per size, default 15/11/5), --sizes 1,100,10000, --keep (leave the corpus).
 // Corpus: bench/.corpus/hook/ (gitignored).
@@ -113,6 +114,7 @@ function timeDirect(dir, runs) {
     'node -e 0': [process.execPath, '-e', '0'],
     'mirra-scan staged': [process.execPath, CLI, 'staged'],
     'git diff --cached | rg': ['sh', '-c', 'git diff --cached -p -U0 --no-color | rg -c mirra_'],
+    'node floor': [process.execPath, path.join(ROOT, 'bench/hook/node-floor.js')],
   };
   const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let i = 0; i < WARMUP + runs; i++) {
@@ -198,8 +200,9 @@ for (const { n, direct } of rows) {
   const staged = direct['mirra-scan staged'];
   const node = direct['node -e 0'];
   const pipe = direct['git diff --cached | rg'];
+  const floor = direct['node floor'];
   const above = staged - node;
   const goal = n <= 1 ? `${above <= 25 ? 'met' : 'MISSED'} (<= 25 ms above node -e 0)` : n >= 10000 ? `${staged / pipe <= 1 ? 'met' : 'MISSED'} (<= 1.0x git diff | rg)` : '';
-  console.log(`  ${String(n).padStart(5)} files: mirra-scan staged ${fmt(staged)}, node -e 0 ${fmt(node)} (+${fmt(above)}), git diff --cached | rg ${fmt(pipe)} (${(staged / pipe).toFixed(2)}x)  ${goal}`);
+  console.log(`  ${String(n).padStart(5)} files: mirra-scan staged ${fmt(staged)}, node -e 0 ${fmt(node)} (+${fmt(above)}), git diff --cached | rg ${fmt(pipe)} (${(staged / pipe).toFixed(2)}x), node floor ${fmt(floor)} (${(floor / pipe).toFixed(2)}x the pipeline)  ${goal}`);
 }
 if (!argv.includes('--keep')) fs.rmSync(CORPUS, { recursive: true, force: true });

@@ -53,6 +53,33 @@ describe('PatchParser', () => {
     ]);
   });
 
+  it('context and removed lines (a diff with -U3) split runs and count toward the hunk\'s end', () => {
+    const patch = [
+      'diff --git a/a.txt b/a.txt',
+      '--- a/a.txt',
+      '+++ b/a.txt',
+      '@@ -1,3 +1,5 @@',
+      ' kept',
+      '-removed',
+      '+added two',
+      '+added three',
+      ' kept four',
+      '+added five',
+      '\\ No newline at end of file',
+      'diff --git a/b.txt b/b.txt',
+      '--- a/b.txt',
+      '+++ b/b.txt',
+      '@@ -0,0 +1 @@',
+      '+z',
+      '',
+    ].join('\n');
+    expect(parse(patch).runs).toEqual([
+      { file: 'a.txt', startLine: 2, text: 'added two\nadded three', commit: null },
+      { file: 'a.txt', startLine: 5, text: 'added five', commit: null },
+      { file: 'b.txt', startLine: 1, text: 'z', commit: null },
+    ]);
+  });
+
   it('gives the same result however the input is cut into chunks', () => {
     const whole = parse(twoHunks);
     for (const size of [1, 2, 3, 7, 64]) expect(parse(twoHunks, size)).toEqual(whole);

@@ -175,6 +175,7 @@ export class PatchParser {
 
   /** Consumes one line of a hunk; false when the hunk is over and the line belongs to what follows. */
   private hunkLine(l: string): boolean {
+    if (this.parents === 1) return this.oneParentLine(l);
     if (this.remainingNew <= 0 && this.remainingOld.every((n) => n <= 0)) return false;
     if (l.startsWith('\\')) return true; // "\ No newline at end of file"
     const prefix = l.slice(0, this.parents);
@@ -187,14 +188,41 @@ export class PatchParser {
     }
     this.remainingNew--;
     const lineNo = this.nextLine++;
-    if (prefix === '+'.repeat(this.parents)) {
-      const content = l.slice(this.parents);
-      if (this.run.length === 0) this.runStart = lineNo;
-      this.run.push(content);
-      this.runBytes += content.length + 1;
-      if (this.runBytes > MAX_RUN_BYTES) this.flushRun();
-    } else this.flushRun();
+    if (prefix === '+'.repeat(this.parents)) this.addLine(l.slice(this.parents), lineNo);
+    else this.flushRun();
     return true;
+  }
+
+  /**
+   * `hunkLine` for a hunk with one parent (every diff but a merge's combined one): the same, read
+   * from the line's first byte, without a string, a regex or a closure per line (a staged diff of
+   * 10,000 files is over 100,000 lines).
+   */
+  private oneParentLine(l: string): boolean {
+    if (this.remainingNew <= 0 && this.remainingOld[0] <= 0) return false;
+    const c = l.charCodeAt(0);
+    if (c === 43 /* + */) {
+      this.remainingNew--;
+      this.addLine(l.slice(1), this.nextLine++);
+      return true;
+    }
+    if (c === 92 /* \ */) return true; // "\ No newline at end of file"
+    if (c !== 45 /* - */ && c !== 32 /* space */) return false;
+    this.remainingOld[0]--;
+    if (c === 32) {
+      this.remainingNew--;
+      this.nextLine++;
+    }
+    this.flushRun();
+    return true;
+  }
+
+  /** An added line (without its prefix), at `lineNo` of the new file, joins the current run. */
+  private addLine(content: string, lineNo: number): void {
+    if (this.run.length === 0) this.runStart = lineNo;
+    this.run.push(content);
+    this.runBytes += content.length + 1;
+    if (this.runBytes > MAX_RUN_BYTES) this.flushRun();
   }
 
   private endHunk(): void {
