@@ -43,7 +43,7 @@ interface VueElement extends Ranged {
 
 interface VueServices {
   defineTemplateBodyVisitor(templateVisitor: Listeners, scriptVisitor?: Listeners, options?: { templateBodyTriggerSelector?: string }): Listeners;
-  getDocumentFragment?(): { children: VueElement[] } | null;
+  getDocumentFragment?(): { children: VueElement[]; comments: Ranged[] } | null;
 }
 
 /** The rule's listeners, with those the file's markup needs; unchanged for a file without markup. */
@@ -74,7 +74,8 @@ function vueListeners(sourceCode: SourceCode, services: VueServices, listeners: 
     ...listeners,
     Program(node: never): void {
       scriptProgram?.(node);
-      for (const comment of templateBody?.comments ?? []) scan.span(comment.range[0], comment.range[1]);
+      // The file's HTML comments, those outside `<template>` too (the document's list when no template was parsed).
+      for (const comment of templateBody?.comments ?? document?.comments ?? []) scan.span(comment.range[0], comment.range[1]);
       // Every block besides the scripts and the parsed template: `<style>`, custom blocks, a template in another language.
       for (const block of document?.children ?? []) {
         if (block.type === 'VElement' && block.name === 'script') continue;

@@ -176,6 +176,13 @@ describe('markup as people write it', () => {
     expectReported(lint(10, 'vue', text), text, [K[0], K[1]]);
   });
 
+  it('reads HTML comments between the blocks of a Vue file, with a template or without one', () => {
+    const withTemplate = `<!-- ${K[0]} -->\n<template><p>x</p></template>\n<!-- ${K[1]} -->\n<script>\nexport default {};\n</script>\n`;
+    expectReported(lint(10, 'vue', withTemplate), withTemplate, [K[0], K[1]]);
+    const scriptOnly = `<!-- ${K[2]} -->\n<script>\nexport default {};\n</script>\n`;
+    expectReported(lint(10, 'vue', scriptOnly), scriptOnly, [K[2]]);
+  });
+
   it('reads a Vue directive whose expression does not parse', () => {
     const text = `<template><MirraProvider :api-key="${K[0]} +" /></template>\n`;
     const messages = lint(10, 'vue', text);
