@@ -1,6 +1,7 @@
 // Attack class: odd input that gets a misleading message or a misleading report: a bad
 // MIRRA_API_URL blamed on --api-url, a symlink loop called a broken link, a newline in a file name
-// faking a line of the text report, one file named three ways reported three times, a baseline
+// faking a line of the text report, one file named three ways (or beside a folder that holds it)
+// reported more than once, a baseline
 // with a UTF-8 byte order mark refused.
 
 import fs from 'node:fs';
@@ -56,6 +57,28 @@ describe('odd input gets the right message', () => {
     const report = JSON.parse(r.stdout) as { findings: unknown[]; stats: { files: number } };
     expect(report.findings).toHaveLength(1);
     expect(report.stats.files).toBe(1);
+  });
+
+  it('a file or folder named beside a folder that holds it is reported once, wherever it comes on the line', () => {
+    const tree = new TempRepo({ prefix: 'mirra-attack-named-twice-' });
+    try {
+      tree.write('f.txt', `const k = '${key}';\n`).write('sub/g.txt', `const k = '${key}';\n`).write('sub/deeper/h.txt', `const k = '${key}';\n`);
+      fs.symlinkSync('f.txt', tree.path('link.txt'));
+      const scan = (...paths: string[]) => {
+        const report = JSON.parse(tree.mirraScan(['scan', '--format', 'json', ...paths]).stdout) as { findings: Array<{ file: string }>; stats: { files: number } };
+        return { files: report.findings.map((f) => f.file).sort(), count: report.stats.files };
+      };
+      const all = ['f.txt', 'sub/deeper/h.txt', 'sub/g.txt'];
+      expect(scan('.', 'f.txt')).toEqual({ files: all, count: 3 });
+      expect(scan('f.txt', '.')).toEqual({ files: all, count: 3 });
+      expect(scan('.', 'sub')).toEqual({ files: all, count: 3 });
+      expect(scan('sub', '.', 'sub/deeper/h.txt')).toEqual({ files: all, count: 3 });
+      expect(scan(tree.path('.'), './sub/../f.txt')).toEqual({ files: all, count: 3 });
+      // A link named on the line is the file it points at: scanned once, under the name given.
+      expect(scan('.', 'link.txt')).toEqual({ files: ['link.txt', 'sub/deeper/h.txt', 'sub/g.txt'], count: 3 });
+    } finally {
+      tree.cleanup();
+    }
   });
 
   it('a baseline with a UTF-8 byte order mark is read', () => {

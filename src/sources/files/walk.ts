@@ -73,6 +73,9 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
   const queue = new JobQueue(threadCount(options.threads), filterOptions);
   const items: Item[] = [];
   const named = new Set<string>();
+  // What the command line names, by real path: a walk of a folder that holds one of them leaves it
+  // to its own item (`scan . f.txt` reports `f.txt` once, `scan . sub` walks `sub` once).
+  const namedReal = new Set(paths.filter((p) => p !== '-').map((p) => realPathOf(path.resolve(options.cwd, p))));
   let rootTracked: TrackedPaths | null | undefined;
   try {
     for (const p of paths) {
@@ -119,7 +122,7 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
       // inside it count (as `git add -f` would see it).
       const walkRules = folderRel !== '' && rules.ignores(folderRel, true) ? rules.from(folderRel) : rules;
       const firstJob = queue.jobs.length;
-      const others = walk(abs, rel, base, walkRules, queue, bytes);
+      const others = walk(abs, rel, base, walkRules, queue, bytes, namedReal);
       items.push({ kind: 'walk', firstJob, endJob: queue.jobs.length, others, name: rel || '.' });
     }
     const { outcomes, quiet } = await queue.finish();
@@ -310,9 +313,11 @@ type Walked = { kind: 'error'; path: string; message: string } | { kind: 'skip';
  * links checked, ignored folders pruned. Returns what is not a file to read (unreadable folders,
  * links), `rel`-prefixed, in walk order.
  */
-function walk(dir: string, rel: string, base: string, rules: PathRules, queue: JobQueue, dirBytes?: Buffer): Walked[] {
+function walk(dir: string, rel: string, base: string, rules: PathRules, queue: JobQueue, dirBytes?: Buffer, namedElsewhere: ReadonlySet<string> = new Set()): Walked[] {
   const out: Walked[] = [];
   const relPrefix = rel === '' ? '' : rel + '/';
+  // Links are not followed, so an entry's real path is the folder's real path and the rest of its own.
+  const realDir = namedElsewhere.size > 1 ? realPathOf(dir) : null;
   const ignoreFiles = rules.fileNames;
   // fast-glob walks the tree through this readdir, which does the work of each folder: it records
   // folders it cannot read (instead of failing the walk), loads the folder's ignore files, prunes what
@@ -339,8 +344,10 @@ function walk(dir: string, rel: string, base: string, rules: PathRules, queue: J
       basePrefix = baseDir === '' ? '' : baseDir + '/';
     }
     const folders: fs.Dirent[] = [];
+    const realPrefix = realDir === null ? '' : realDir + p.slice(dir.length) + path.sep;
     for (const e of entries) {
       if (e.name === '.git') continue;
+      if (realDir !== null && namedElsewhere.has(realPrefix + e.name)) continue; // scanned as its own item
       const isDir = e.isDirectory();
       if (rules.active && rules.ignores(basePrefix + e.name, isDir)) continue;
       const bytes = bytePaths.size > 0 ? bytePaths.get(p + path.sep + e.name) : undefined;
