@@ -6,7 +6,7 @@ import { base64Back, base64Forward, decodeBase64Window, decodeUtf16Window, WRITT
 import { parseCandidate, rejectingFilter } from './filters.js';
 import { isHexCode, isWordCode, KEY_PREFIX, TYPED_PREFIXES } from './key-format.js';
 import { findStemBlock, stemSearchLimit } from './line-feeds.js';
-import { base64EndsEveryKey, DENSE_CHECK, DENSE_GAP, formAfterStem, mayBeKeyAfterStem, nextByByte, TraceForm } from './plausible.js';
+import { base64EndsEveryKey, DENSE_CHECK, DENSE_GAP, endsEveryKeyRightAfter, formAfterStem, mayBeKeyAfterStem, nextByByte, TraceForm } from './plausible.js';
 import { DETECTOR_WORK } from './work.js';
 import { decodeWritten, encodedStemAt, ENCODED_R_NEEDLES, JoinContext, mayBeEncodedR, schemeAt, type WrittenScheme } from './written-forms.js';
 
@@ -340,13 +340,16 @@ export function keyTraceOffsets(buf: Buffer, from = 0, options: { all?: boolean 
   const out: number[] = [];
   // Unless every trace is asked for (to explain each rejection), those that cannot start a key are
   // left out here (see plausible.ts): hostile text is made of them.
+  // (Direct calls, no helper closure: hostile text makes millions of them.)
   const all = options.all === true;
-  const may = all ? () => true : (afterStem: number, form: TraceForm, skip = 0) => mayBeKeyAfterStem(buf, afterStem, form, skip);
   forEachStem(buf, from, (i) => {
     const next = buf[i + STEM.length];
     if (!isTraceFollower(next)) return;
     const form = formAfterStem(next);
-    if (form === null || may(i + STEM.length, form)) out.push(i);
+    if (form === null || all) return void out.push(i);
+    // The quick look read on the spot first (no call chain): hostile text is millions of these.
+    if (endsEveryKeyRightAfter(buf, i + STEM.length, form)) return;
+    if (mayBeKeyAfterStem(buf, i + STEM.length, form, 0)) out.push(i);
   });
   BASE64_NEEDLE_BYTES.forEach((n, k) => {
     const { offsetInGroup, byteOffset } = BASE64_STEMS[BASE64_NEEDLES[k].stem];
@@ -360,7 +363,7 @@ export function keyTraceOffsets(buf: Buffer, from = 0, options: { all?: boolean 
     forEachNeedle(buf, n, from, judge, dense);
   });
   forEachNeedle(buf, UTF16_NEEDLE_BYTES, from, (i) => {
-    if (may(i + UTF16_NEEDLE.full.length, TraceForm.Utf16)) out.push(i);
+    if (all || mayBeKeyAfterStem(buf, i + UTF16_NEEDLE.full.length, TraceForm.Utf16, 0)) out.push(i);
   });
   for (const n of ENCODED_R_NEEDLE_BYTES) forEachNeedle(buf, n, from, (at) => void out.push(at));
   return out.length > 1 ? out.sort((a, b) => a - b) : out;
@@ -461,13 +464,14 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
 
   // Traces that cannot start a key are dropped by a cheap look first (hostile text is made of them),
   // unless every rejection is asked for.
-  const may = options.rejections ? () => true : (afterStem: number, form: TraceForm, skip = 0) => mayBeKeyAfterStem(text, afterStem, form, skip);
+  // (Direct calls, no helper closure: hostile text makes millions of them.)
+  const all = options.rejections !== undefined;
   const joins = new JoinContext(text);
   for (const stem of [STEM, UPPER_STEM]) {
     for (let at = text.indexOf(stem); at >= 0; at = text.indexOf(stem, at + 1)) {
       // `_`, `%` and `\` after the stem get the cheap look; the other written forms are read as they are.
       const form = formAfterStem(text.charCodeAt(at + STEM.length));
-      if (form === null || may(at + STEM.length, form)) detectWrittenAt(text, at, joins, push, rejectAt(at));
+      if (form === null || all || mayBeKeyAfterStem(text, at + STEM.length, form, 0)) detectWrittenAt(text, at, joins, push, rejectAt(at));
     }
   }
   for (const { start, scheme } of encodedStems(text)) {
@@ -486,7 +490,7 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
       if (groupStart < 0 || base64Seen.has(groupStart * 4 + needle.stem)) continue;
       base64Seen.add(groupStart * 4 + needle.stem);
       // The cheap look reads whole groups in one run: a stem cut by a wrapped line break is judged in full.
-      if (at - groupStart === offsetInGroup && text.startsWith(full, at) && !may(groupStart, TraceForm.Base64, byteOffset + STEM.length)) continue;
+      if (at - groupStart === offsetInGroup && text.startsWith(full, at) && !all && !mayBeKeyAfterStem(text, groupStart, TraceForm.Base64, byteOffset + STEM.length)) continue;
       // Decode up to two groups earlier where there are some, so the bytes before `mirra_` can be
       // checked (a glued letter, the byte before it, a 4-byte length prefix).
       let from = groupStart;
@@ -503,7 +507,7 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
   }
 
   for (const at of needleHits(text, UTF16_NEEDLE)) {
-    if (!may(at + UTF16_NEEDLE.full.length, TraceForm.Utf16)) continue;
+    if (!all && !mayBeKeyAfterStem(text, at + UTF16_NEEDLE.full.length, TraceForm.Utf16, 0)) continue;
     // Include the character before, so a word glued before `mirra_` is still seen.
     const from = at >= 2 && text.charCodeAt(at - 1) === 0 && text.charCodeAt(at - 2) !== 0 ? at - 2 : at;
     const decoded = decodeLazily((n) => decodeUtf16Window(text, from, n), (at - from) / 2);

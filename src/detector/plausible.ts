@@ -181,6 +181,7 @@ const ENDS_EVERY_KEY = -2;
  */
 function firstAfterPrefix(src: Source, afterStem: number, form: TraceForm, skipBytes: number): number {
   let c = -1;
+  if (typeof src !== 'string' && (form === TraceForm.Percent || form === TraceForm.Escape)) return endsEveryKeyRightAfter(src, afterStem, form) ? ENDS_EVERY_KEY : -1;
   if (form === TraceForm.Percent) {
     if (codeAt(src, afterStem + 1) === 53 /* 5 */ && (codeAt(src, afterStem + 2) | 32) === 102 /* f */) c = codeAt(src, afterStem + 3);
   } else if (form === TraceForm.Escape) {
@@ -205,6 +206,26 @@ function firstAfterPrefix(src: Source, afterStem: number, form: TraceForm, skipB
     c = (bits >> (8 * (2 - (byte % 3)))) & 255;
   }
   return endsEveryKeyAfterPrefix(c) ? ENDS_EVERY_KEY : -1;
+}
+
+/**
+ * The quick look for a trace in bytes whose `_` is written plainly (`mirra_`), as `%5F`, `\x5f` or
+ * `\u005f` (`afterStem`: where that `_` or its escape starts): whether the byte right after it ends
+ * every key. Read without a helper per byte (hostile text holds millions of such traces); false
+ * when it cannot tell (another escape, the end of the bytes).
+ */
+export function endsEveryKeyRightAfter(buf: Buffer, afterStem: number, form: TraceForm): boolean {
+  let at = -1;
+  if (form === TraceForm.Plain) {
+    if (buf[afterStem] === 95) at = afterStem + 1;
+  } else if (form === TraceForm.Percent) {
+    if (buf[afterStem + 1] === 53 /* 5 */ && (buf[afterStem + 2] | 32) === 102 /* f */) at = afterStem + 3;
+  } else if (form === TraceForm.Escape) {
+    const kind = buf[afterStem + 1];
+    if (kind === 120 /* x */ && buf[afterStem + 2] === 53 && (buf[afterStem + 3] | 32) === 102) at = afterStem + 4;
+    else if (kind === 117 /* u */ && buf[afterStem + 2] === 48 && buf[afterStem + 3] === 48 && buf[afterStem + 4] === 53 && (buf[afterStem + 5] | 32) === 102) at = afterStem + 6;
+  }
+  return at >= 0 && at < buf.length && endsEveryKeyAfterPrefix(buf[at]);
 }
 
 /** Whether `c`, right after a key's `mirra_`, ends every key (and cannot start `script_`, …, or an escape); false for -1. */

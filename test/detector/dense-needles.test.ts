@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyTraceOffsets } from '../../src/detector/detect.js';
+import { endsEveryKeyRightAfter, mayBeKeyAfterStem, TraceForm } from '../../src/detector/plausible.js';
 import { scanContent } from '../../src/detector/index.js';
 import { fakeKey } from '../support/fake-keys.js';
 
@@ -50,6 +51,21 @@ describe('dense needle searches', () => {
         const found = scanContent(Buffer.concat([DENSE, Buffer.from(`-----\n${blob}`)]));
         expect(found.map((k) => [k.key, k.encoding])).toEqual([[KEY, 'base64']]);
       }
+    }
+  });
+
+  it('property: the quick look read on the spot drops a trace only where the full look drops it too', () => {
+    const text = fc.string({ unit: fc.constantFrom('_', '%', '5', 'F', 'f', '\\', 'x', 'u', '0', 'm', 's', 'c', 'r', 'i', 'p', 't', 'a', 'b', '1', ' ', '\n', '"', '$', '{'), maxLength: 40 });
+    fc.assert(
+      fc.property(fc.constantFrom('_', '%5F', '%5f', '\\x5f', '\\x5F', '\\u005f', '\\u005F', '%5', '\\x', ''), text, fc.constantFrom(TraceForm.Plain, TraceForm.Percent, TraceForm.Escape), (escape, t, form) => {
+        const buf = Buffer.from(escape + t, 'latin1');
+        if (endsEveryKeyRightAfter(buf, 0, form)) expect(mayBeKeyAfterStem(buf, 0, form, 0)).toBe(false);
+      }),
+      { numRuns: 3000 },
+    );
+    // And it does drop the hostile ones.
+    for (const [t, form] of [['_m', TraceForm.Plain], ['%5Fm', TraceForm.Percent], ['\\x5fm', TraceForm.Escape], ['\\u005Fz', TraceForm.Escape]] as const) {
+      expect(endsEveryKeyRightAfter(Buffer.from(t), 0, form)).toBe(true);
     }
   });
 });
