@@ -54,8 +54,10 @@ const HOSTILE = [
   ['prefix + 127 hex digits', 'mirra_' + '0123456789abcdef'.repeat(8).slice(0, 127) + '\n'],
 ];
 
+/** One file per hostile unit: its place in the list keeps labels that differ only in punctuation (`mirra_`, `mirra_${`, `mirra`) apart. */
 function fileName(label) {
-  return label.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') + '.txt';
+  const n = HOSTILE.findIndex(([l]) => l === label);
+  return `${String(n + 1).padStart(2, '0')}-${label.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}.txt`;
 }
 
 function writeRepeated(file, unit, encoding = 'utf8') {

@@ -9,6 +9,8 @@
 //   ripgrep:     rg --no-ignore -uuu -c mirra_ <corpus>          (the plain prefix only)
 //   rg -j1:      the same on one thread (big file row only: what one core of ripgrep does)
 //   node floor:  node bench/scan/node-floor.js <corpus>    (walk, read, five indexOf passes: nothing else)
+//   node floor, all needles: the same with --all-needles: one indexOf pass for each needle the
+//                detector must search (eleven), the floor of a scanner that finds what mirra-scan finds
 //
 // The node floor shows how close to ripgrep any Node program can get on this machine: it does only
 // the walking, reading and needle searching mirra-scan cannot avoid, spread over every CPU.
@@ -98,6 +100,7 @@ function row(name, target, keys, extra = []) {
     { id: 'mirra-scan', argv: [process.execPath, CLI, 'scan', '--no-ignore', '--format', 'json', target], ok: [0, 1] },
     { id: 'rg', argv: ['rg', '--no-ignore', '-uuu', '-c', 'mirra_', target], ok: [0, 1] },
     ...extra,
+    { id: 'node floor, all needles', argv: [process.execPath, path.join(ROOT, 'bench', 'scan', 'node-floor.js'), '--all-needles', target], ok: [0] },
     { id: 'node floor', argv: [process.execPath, path.join(ROOT, 'bench', 'scan', 'node-floor.js'), target], ok: [0] },
   ];
   console.log(`\n${name}: ${path.relative(ROOT, target)}`);
