@@ -225,7 +225,11 @@ export function endsEveryKeyRightAfter(buf: Buffer, afterStem: number, form: Tra
     if (kind === 120 /* x */ && buf[afterStem + 2] === 53 && (buf[afterStem + 3] | 32) === 102) at = afterStem + 4;
     else if (kind === 117 /* u */ && buf[afterStem + 2] === 48 && buf[afterStem + 3] === 48 && buf[afterStem + 4] === 53 && (buf[afterStem + 5] | 32) === 102) at = afterStem + 6;
   }
-  return at >= 0 && at < buf.length && endsEveryKeyAfterPrefix(buf[at]);
+  if (at < 0 || at >= buf.length) return false;
+  const c = buf[at];
+  // `mirra_${NAME}`: a placeholder (`${` and a raw `{` read the same in every form).
+  if (c === 36 /* $ */ && buf[at + 1] === 123 /* { */ && at + 2 < buf.length && endsEveryKey(buf[at + 2])) return true;
+  return endsEveryKeyAfterPrefix(c);
 }
 
 /** Whether `c`, right after a key's `mirra_`, ends every key (and cannot start `script_`, …, or an escape); false for -1. */

@@ -64,7 +64,7 @@ describe('dense needle searches', () => {
       { numRuns: 3000 },
     );
     // And it does drop the hostile ones.
-    for (const [t, form] of [['_m', TraceForm.Plain], ['%5Fm', TraceForm.Percent], ['\\x5fm', TraceForm.Escape], ['\\u005Fz', TraceForm.Escape]] as const) {
+    for (const [t, form] of [['_m', TraceForm.Plain], ['_${m', TraceForm.Plain], ['%5Fm', TraceForm.Percent], ['\\x5fm', TraceForm.Escape], ['\\u005Fz', TraceForm.Escape]] as const) {
       expect(endsEveryKeyRightAfter(Buffer.from(t), 0, form)).toBe(true);
     }
   });
