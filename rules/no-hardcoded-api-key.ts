@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Rule } from 'eslint';
 import type { TSESTree } from '@typescript-eslint/types';
-import { detectKeys, hasInlineAllow, hasKeyTrace, hasSplitStemTrace, keySha256, maskSecrets, MIN_KEY_LENGTH, redactKey, scanContent, type KeyMatch } from '../src/detector/index.js';
+import { detectKeys, hasKeyTrace, InlineAllow, hasSplitStemTrace, keySha256, maskSecrets, MIN_KEY_LENGTH, redactKey, scanContent, type KeyMatch } from '../src/detector/index.js';
 import type { Encoding, KeyType } from '../src/finding.js';
 import { buildHint } from '../src/hints/index.js';
 import { loadConfigSync, type MirraScanConfig } from '../src/config/index.js';
@@ -260,9 +260,10 @@ export default createRule<[RuleOptions], MessageId>({
       const id = `${range[0]}:${range[1]}:${m.key}`;
       if (reported.has(id)) return;
       reported.add(id);
+      // The CLI's inline allow marker, decided by the detector's one reading of it (its line is the
+      // line where the key ends), so one comment gives the same answer in both tools.
+      if (policy.allowsInline((inlineAllow ??= new InlineAllow(source)).allows(range[0], range[1]))) return;
       const start = sourceCode.getLocFromIndex(range[0]);
-      // The CLI's inline allow marker works here too, so one comment serves both tools.
-      if (policy.allowsInline(hasInlineAllow(sourceCode.lines[start.line - 1] ?? ''))) return;
       if (messageId === 'composedKey') composedStarts.add(range[0]);
       // Sent once every composition is known (`Program:exit`): a whole key in the first of several
       // pieces is a prefix of the key the pieces make, and only that key is reported, as the CLI does.
@@ -280,6 +281,7 @@ export default createRule<[RuleOptions], MessageId>({
           : [],
       }) });
     }
+    let inlineAllow: InlineAllow | undefined;
     const pending: Array<{ start: number; messageId: MessageId; send: () => void }> = [];
     const composedStarts = new Set<number>();
 

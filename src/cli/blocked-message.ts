@@ -26,8 +26,10 @@ export function blockedMessage(action: BlockedAction, context: BlockedContext = 
     `If a key was ever shared (pushed, pasted, sent, or committed anywhere), rotate it: revoke it and generate a new one at ` +
     `${API_KEYS_PAGE} (a script key: publish a new script version at ${SCRIPTS_PAGE}), then update whatever uses it.`;
   const allow =
-    'Not a real key (a test fixture, an example)? Put a `mirra-scan:allow` comment on its line, or allow its keySha256 ' +
+    'Not a real key (a test fixture, an example)? End its line with a `mirra-scan:allow` comment, or allow its keySha256 ' +
     `in the mirra-scan config (${docsUrl('docs/config.md')}).`;
+  // A marker never counts in a message: only the config can let a message's key through.
+  const allowInMessage = `Not a real key? Allow its keySha256 in the mirra-scan config (${docsUrl('docs/config.md')}); a \`mirra-scan:allow\` marker does not count in a message.`;
   const useEnv = `load it at run time from the ${env} environment variable instead (for local work, a \`.env\` file that \`.gitignore\` covers: add \`.env\` to \`.gitignore\`)`;
   const lines: string[] = [];
   if (action === 'push') {
@@ -52,7 +54,7 @@ export function blockedMessage(action: BlockedAction, context: BlockedContext = 
       'What to do:',
       `  1. Write the message again without the key. Git kept your message in ${file}: \`git commit -e -F ${shellQuote(file)}\` reopens it.`,
       `  2. ${rotate}`,
-      `  3. ${allow}`,
+      `  3. ${allowInMessage}`,
       '',
       '`git commit --no-verify` skips this hook, but a key in a message stays in the commit for good.',
     );

@@ -7,7 +7,7 @@ import { detectKeys, hasKeyTrace, keyTraceOffsets, type DetectOptions, type KeyM
 import { MAX_ENCODED_KEY_LENGTH } from './key-format.js';
 import { LineLocator, NewlineCounter } from './locate.js';
 import { keySha256, maskKeyShaped, redactKey } from './redact.js';
-import { DETECTOR_WORK } from './work.js';
+import { InlineAllow } from './inline-allow.js';
 
 export { detectKeys, forEachTraceCandidate, hasKeyTrace, hasSplitStemTrace, type KeyMatch, type Rejection } from './detect.js';
 export { KEY_FILTERS, type KeyFilter } from './filters.js';
@@ -17,9 +17,7 @@ export { NewlineCounter } from './locate.js';
 export { DETECTOR_WORK, resetDetectorWork } from './work.js';
 export { WRITTEN_WORK } from './decoders.js';
 export { allocateReadBuffer, countLineFeeds } from './line-feeds.js';
-
-/** The comment that allows the one finding on its line. */
-export const INLINE_ALLOW_MARKER = 'mirra-scan:allow';
+export { INLINE_ALLOW_MARKER, INLINE_ALLOW_MAX_LINE_BYTES, InlineAllow } from './inline-allow.js';
 
 export interface LocatedKey {
   key: string;
@@ -34,7 +32,7 @@ export interface LocatedKey {
   endColumn: number;
   redacted: string;
   keySha256: string;
-  /** The line carries `mirra-scan:allow`. */
+  /** A `mirra-scan:allow` marker allows it (see ./inline-allow.ts). */
   inlineAllowed: boolean;
   snippet: Snippet;
 }
@@ -53,8 +51,12 @@ export interface ScanContentOptions extends DetectOptions {
   locateAtMost?: number;
   /** Where the count of keys found but not located goes. */
   tally?: { unlocated: number };
-  /** Leave out keys on a line with `mirra-scan:allow` (neither located nor counted). */
+  /** Leave out keys a `mirra-scan:allow` marker allows (neither located nor counted). */
   skipInlineAllowed?: boolean;
+  /** The content starts inside a line (a window of a longer one): its first line is not whole, so no marker counts on it. */
+  headCut?: boolean;
+  /** The content ends inside a line: no marker counts on its last line. */
+  tailCut?: boolean;
   /** Leave out keys that start at this offset or later (a window's tail, which the next window scans). */
   ownedBefore?: number;
 }
@@ -99,7 +101,7 @@ export function scanContent(content: Buffer | string, options: ScanContentOption
   const out: LocatedKey[] = [];
   const budget: LocateBudget = { left: options.locateAtMost ?? Number.POSITIVE_INFINITY, options, out, tally: options.tally ?? { unlocated: 0 } };
   if (typeof content === 'string') {
-    if (hasKeyTrace(content)) locateAll(content, false, detectKeys(content, options), undefined, options.lineOffset, budget);
+    if (hasKeyTrace(content)) locateAll(content, false, detectKeys(content, options), undefined, options.lineOffset, budget, 0, cutOf(options));
     return out;
   }
   const { form, bomLength } = options.form ? { form: options.form, bomLength: 0 } : textFormOf(content);
@@ -109,9 +111,11 @@ export function scanContent(content: Buffer | string, options: ScanContentOption
   }
   const bytes = content.subarray(bomLength, content.length - ((content.length - bomLength) % 2));
   const text = new TextDecoder(form === 'utf16le' ? 'utf-16le' : 'utf-16be').decode(bytes);
-  if (hasKeyTrace(text)) locateAll(text, false, detectKeys(text, options), 'utf16', options.lineOffset, budget);
+  if (hasKeyTrace(text)) locateAll(text, false, detectKeys(text, options), 'utf16', options.lineOffset, budget, 0, cutOf(options));
   return out;
 }
+
+const cutOf = (options: ScanContentOptions) => ({ headCut: options.headCut === true, tailCut: options.tailCut === true });
 
 /** Where located keys go, how many more may be located, and what to leave out. */
 interface LocateBudget {
@@ -176,7 +180,12 @@ function scanBytes(buf: Buffer, bom: number, options: ScanContentOptions, budget
     widthAt = from;
     const firstLine = (options.lineOffset ?? 0) + linesBefore + 1;
     const located = budget.out.length;
-    locateAll(text, true, matches, undefined, firstLine - 1, budget, from - bom);
+    // Whether the region's first and last lines are whole (a marker counts only on a whole line).
+    const cut = {
+      headCut: from === bom ? options.headCut === true : buf[from - 1] !== 10,
+      tailCut: to === buf.length ? options.tailCut === true : buf[to] !== 10,
+    };
+    locateAll(text, true, matches, undefined, firstLine - 1, budget, from - bom, cut);
     for (let i = located; i < budget.out.length; i++) {
       const k = budget.out[i];
       if (width > 0 && k.line === firstLine) {
@@ -200,17 +209,18 @@ function locateAll(
   encodingOverride: Encoding | undefined,
   lineOffset: number | undefined,
   budget: LocateBudget,
-  shift = 0,
+  shift: number,
+  cut: { headCut: boolean; tailCut: boolean },
 ): void {
   if (matches.length === 0) return;
   const { ownedBefore, skipInlineAllowed } = budget.options;
   const locator = new LineLocator(text, bytes);
-  const allowed = new LineMarkers(text, INLINE_ALLOW_MARKER);
+  const allowed = new InlineAllow(text, { bytes, ...cut }, locator);
   // Masks are made lazily: a key's snippet masks the keys near it, and only located keys have one.
   let masks: Array<{ start: number; end: number; mask: string }> | undefined;
   for (const m of matches) {
     if (ownedBefore !== undefined && m.start + shift >= ownedBefore) continue;
-    const inlineAllowed = allowed.onLineOf(m.start);
+    const inlineAllowed = allowed.allows(m.start, m.end);
     if (skipInlineAllowed && inlineAllowed) continue;
     if (budget.left <= 0) {
       budget.tally.unlocated++;
@@ -248,44 +258,6 @@ function locate(
       inlineAllowed,
       snippet,
     };
-}
-
-/** Whether the line holding an offset carries a marker; each line is searched once, however many keys it holds. */
-class LineMarkers {
-  private lineStart = -1;
-  private lineEnd = -1;
-  private has = false;
-
-  constructor(
-    private readonly text: string,
-    private readonly marker: string,
-  ) {}
-
-  onLineOf(offset: number): boolean {
-    if (offset < this.lineStart || offset > this.lineEnd) {
-      this.lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
-      const le = this.text.indexOf('\n', offset);
-      this.lineEnd = le < 0 ? this.text.length : le;
-      this.has = hasMarker(this.text.slice(this.lineStart, this.lineEnd), this.marker);
-      DETECTOR_WORK.charsMeasured += this.lineEnd - this.lineStart;
-    }
-    return this.has;
-  }
-}
-
-const isMarkerNeighbour = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_-]/.test(c);
-
-/** `marker` as a word of its own: `not-mirra-scan:allowed` or `xmirra-scan:allow` is not the marker. */
-function hasMarker(line: string, marker: string): boolean {
-  for (let at = line.indexOf(marker); at >= 0; at = line.indexOf(marker, at + 1)) {
-    if (!isMarkerNeighbour(line[at - 1]) && !isMarkerNeighbour(line[at + marker.length])) return true;
-  }
-  return false;
-}
-
-/** Whether a source line carries the inline allow comment (the ESLint rule asks too). */
-export function hasInlineAllow(line: string): boolean {
-  return hasMarker(line, INLINE_ALLOW_MARKER);
 }
 
 /**

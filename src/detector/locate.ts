@@ -29,7 +29,8 @@ export class LineLocator {
     private readonly bytes: boolean,
   ) {}
 
-  private lineIndexOf(offset: number): number {
+  /** How many newlines come before `offset` (its 0-based line). Newlines are found by one forward pass, on demand. */
+  lineIndexOf(offset: number): number {
     while (this.scannedTo <= offset && this.scannedTo < this.text.length) {
       const nl = this.text.indexOf('\n', this.scannedTo);
       if (nl < 0) {
@@ -49,8 +50,13 @@ export class LineLocator {
     return lo; // number of newlines before offset
   }
 
-  private lineStart(lineIndex: number): number {
+  lineStart(lineIndex: number): number {
     return lineIndex === 0 ? 0 : this.newlines[lineIndex - 1] + 1;
+  }
+
+  /** Where the line ends (its newline, or the text's end), for a line `lineIndexOf` has returned. */
+  lineEnd(lineIndex: number): { end: number; newline: boolean } {
+    return lineIndex < this.newlines.length ? { end: this.newlines[lineIndex], newline: true } : { end: this.text.length, newline: false };
   }
 
   private width(from: number, to: number): number {

@@ -46,7 +46,7 @@ export interface FindingSink {
 
 /** How the loop filters findings; the policy's `inlineAllow` fits here as it is. */
 export interface FindingFilterOptions {
-  /** Honour `mirra-scan:allow` comments (default true). */
+  /** Honour `mirra-scan:allow` markers (default true; never in a commit or tag message). */
   inlineAllow?: boolean;
 }
 

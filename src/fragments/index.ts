@@ -21,6 +21,12 @@ export type { ContentFindings, FindingFilterOptions, FindingSink, Fragment, Frag
 export { allocateReadBuffer, forEachTraceCandidate, hasKeyTrace } from '../detector/index.js';
 export { isBase64Code } from '../detector/decoders.js';
 
+/** Whether a `mirra-scan:allow` marker counts in this content: never in a commit or tag message, which no reviewer reads as code. */
+function honoursInlineAllow(meta: FragmentMeta, options: FindingFilterOptions): boolean {
+  const origin = meta.origin ?? defaultOrigin(meta.source);
+  return options.inlineAllow !== false && origin !== 'commit-message' && origin !== 'tag-message';
+}
+
 function toFinding(k: LocatedKey, meta: FragmentMeta): Finding {
   const f: Finding = {
     ruleId: 'mirra-api-key',
@@ -60,7 +66,7 @@ export function findingsOf(fragment: Fragment, options: FindingFilterOptions = {
   }
   const found: ContentFindings = [];
   const tally = { unlocated: 0 };
-  const located = scanContent(content, { lineOffset: fragment.lineOffset, locateAtMost: FINDINGS_KEPT_PER_CONTENT, skipInlineAllowed: options.inlineAllow !== false, tally });
+  const located = scanContent(content, { lineOffset: fragment.lineOffset, locateAtMost: FINDINGS_KEPT_PER_CONTENT, skipInlineAllowed: honoursInlineAllow(fragment, options), tally });
   for (const k of located) found.push(toFinding(k, fragment));
   if (tally.unlocated) found.unlisted = tally.unlocated;
   return found;
@@ -139,6 +145,7 @@ export function findingsInWindows(
   let columnCarry = 0; // UTF-16 code units of the line that runs into this window from the ones before
   let form: TextForm = 'utf8';
   let carried = 0; // bytes at the front of the window that the window before had read already
+  let midLine = false; // the window starts inside a line (the one before was cut at a delimiter)
   for (;;) {
     const got = carried + readFull(read, window.subarray(carried), fileOffset + carried);
     if (got === 0) break;
@@ -154,7 +161,10 @@ export function findingsInWindows(
       form: fileOffset === 0 ? undefined : form,
       newlines,
       locateAtMost: FINDINGS_KEPT_PER_CONTENT - findings.length,
-      skipInlineAllowed: options.inlineAllow !== false,
+      skipInlineAllowed: honoursInlineAllow(meta, options),
+      // A window that starts (or ends) inside a line: no marker counts on that line's part.
+      headCut: midLine,
+      tailCut: !last,
       tally,
       // Keys from `next` on are the next window's (counted there).
       ownedBefore: last ? undefined : Math.floor((next - bom) / (form === 'utf8' ? 1 : 2)),
@@ -173,6 +183,7 @@ export function findingsInWindows(
     const lineStart = lastLineStart(view, bom, next, form);
     columnCarry = lineStart < 0 ? columnCarry + textWidth(view, bom, next, form) : textWidth(view, lineStart, next, form);
     linesBefore += newlines ? newlines.before(next) : countNewlines(view, bom, next, form);
+    midLine = form === 'utf8' ? view[next - 1] !== 10 : unitAt(view, next - 2, form) !== 10;
     fileOffset += next;
     carried = got - next;
     window.copyWithin(0, next, got);

@@ -5,7 +5,7 @@
 //   and nested ones), and `.gitignore` only where it applies: a walk of untracked files, never a
 //   tracked file, the index or a commit;
 // - "is this finding allowed?": the config's `allowedKeys` (and the rule's `allowedKeySha256`), a
-//   baseline, and the inline `mirra-scan:allow` marker (which the detector spots on the key's line;
+//   baseline, and the inline `mirra-scan:allow` marker (which the detector reads, src/detector/inline-allow.ts;
 //   the policy says whether it counts).
 // Its inputs are plain data plus a reader for ignore files, so they can come from the working tree
 // (the default) or from a given revision (`revisionReader`), e.g. a security mode that takes allow
@@ -84,7 +84,7 @@ export class Policy {
     return this.allowed.size > 0 && this.allowed.has(keySha256.toLowerCase());
   }
 
-  /** Does a `mirra-scan:allow` marker on the key's line count? */
+  /** Does a `mirra-scan:allow` marker that the detector found for a key count? */
   allowsInline(marked: boolean): boolean {
     return marked && this.inlineAllow;
   }

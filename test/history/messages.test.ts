@@ -101,11 +101,11 @@ describe('commit messages', () => {
     }
   });
 
-  it('mirra-scan:allow in a message is honoured, and --no-inline-allow overrides it', () => {
+  it('mirra-scan:allow never counts in a message (a commit message is not code)', () => {
     const other = HistoryRepo.init();
     try {
       other.write('a.txt', 'a\n').commit(`key ${fakeKey('untyped', 70, 5)} // mirra-scan:allow`);
-      expect(runJson(['history'], other.dir).findings).toEqual([]);
+      expect(runJson(['history'], other.dir).findings.map((f) => f.file)).toEqual(['(commit message)']);
       expect(runJson(['history', '--no-inline-allow'], other.dir).findings).toHaveLength(1);
     } finally {
       fs.rmSync(other.dir, { recursive: true, force: true });

@@ -35,7 +35,6 @@ export async function commitMsg(file: string, options: CommitMsgOptions): Promis
     cwd: process.cwd(),
     name: options.name,
     cleanup: options.cleanup,
-    inlineAllow: policy.inlineAllow,
   });
   const code = await finishRun(result, { ...options, hook: true }, config, policy);
   printBlockedMessage(code, options, 'commit-message', { messageFile: file, envVar: config.envVar });

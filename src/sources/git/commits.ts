@@ -67,8 +67,8 @@ export async function scanCommitRange(options: CommitRangeOptions): Promise<Scan
       onCommit: options.onCommit,
       inlineAllow: inlineAllow,
     }, options.revisions),
-    scanCommitMessages({ cwd: options.cwd, revisions: options.revisions, placeFor: placeOfSha, inlineAllow: inlineAllow }),
-    options.tagMessages ? scanTagMessages({ cwd: options.cwd, place: 'pushed', inlineAllow: inlineAllow }) : null,
+    scanCommitMessages({ cwd: options.cwd, revisions: options.revisions, placeFor: placeOfSha }),
+    options.tagMessages ? scanTagMessages({ cwd: options.cwd, place: 'pushed' }) : null,
   ]);
   // Ignore patterns are about paths in the tree: they never hide a key in a message.
   const result = policy.dropIgnoredPaths(patch);

@@ -46,8 +46,8 @@ export async function scanHistory(options: HistoryScanOptions): Promise<ScanResu
   const inlineAllow = policy.inlineAllow;
   const [blobs, messages, tags, lostTrees] = await Promise.all([
     readAllBlobs(options, inlineAllow),
-    scanCommitMessages({ cwd: options.cwd, revisions: ['--all'], placeFor: () => 'pushed', inlineAllow: inlineAllow }),
-    scanTagMessages({ cwd: options.cwd, place: 'pushed', inlineAllow: inlineAllow }),
+    scanCommitMessages({ cwd: options.cwd, revisions: ['--all'], placeFor: () => 'pushed' }),
+    scanTagMessages({ cwd: options.cwd, place: 'pushed' }),
     missingTrees(options.cwd),
   ]);
   const result = await attribute(options, blobs.withKeys, inlineAllow);

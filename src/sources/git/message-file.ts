@@ -13,13 +13,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import type { ScanResult } from '../../finding.js';
-import { scanFragment, type FindingFilterOptions } from '../../fragments/index.js';
+import { scanFragment } from '../../fragments/index.js';
 import { streamGit } from './process.js';
 
 export type CleanupMode = 'strip' | 'whitespace' | 'verbatim' | 'scissors';
 export const CLEANUP_MODES: CleanupMode[] = ['strip', 'whitespace', 'verbatim', 'scissors'];
 
-export interface CommitMessageScanOptions extends FindingFilterOptions {
+export interface CommitMessageScanOptions {
   /** The message file, e.g. `.git/COMMIT_EDITMSG` (the commit-msg hook's argument). */
   file: string;
   cwd: string;
@@ -44,7 +44,7 @@ export async function scanCommitMessage(options: CommitMessageScanOptions): Prom
   const name = options.name ?? path.basename(options.file);
   const meta = { file: name, source: 'staged' as const, origin: 'commit-message' as const, commit: null, place: 'staged' as const };
   const result: ScanResult = { findings: [], errors: [], stats: { files: 1, bytes: raw.length, skipped: 0, durationMs: 0 } };
-  scanFragment(result, { ...meta, content: Buffer.from(message, 'latin1') }, options);
+  scanFragment(result, { ...meta, content: Buffer.from(message, 'latin1') });
   result.stats.durationMs = Math.round(performance.now() - started);
   return result;
 }

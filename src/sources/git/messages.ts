@@ -7,10 +7,11 @@
 // Findings have origin `commit-message` (the commit's sha, author and date; the line within the full
 // message, subject = line 1) or `tag-message` (`tag`: its name; `commit`: the tag object's id; author
 // and date: the tagger's). Their `file` reads `(commit message)` / `(tag message <name>)` for people
-// and old readers; nothing decides on it, and `.mirrascanignore` / `ignorePaths` never apply to them.
+// and old readers; nothing decides on it, and `.mirrascanignore` / `ignorePaths` never apply to them,
+// nor does a `mirra-scan:allow` marker (src/fragments never honours one in a message).
 
 import type { Finding, FindingPlace, UnlistedFindings } from '../../finding.js';
-import { scanFragment, type FindingFilterOptions } from '../../fragments/index.js';
+import { scanFragment } from '../../fragments/index.js';
 import { gitArgs, readBlobs, streamGit } from './process.js';
 
 /** The `file` of a finding in a commit message. */
@@ -29,7 +30,7 @@ export interface MessageScanResult {
   bytes: number;
 }
 
-export interface CommitMessageRangeOptions extends FindingFilterOptions {
+export interface CommitMessageRangeOptions {
   cwd: string;
   /** The same revision arguments as the patch scan (`git log`). */
   revisions: string[];
@@ -56,7 +57,7 @@ export async function scanCommitMessages(options: CommitMessageRangeOptions): Pr
       author: author.toString('utf8'),
       date: date.toString('latin1'),
     };
-    scanFragment(out, { ...meta, content: message }, options);
+    scanFragment(out, { ...meta, content: message });
   };
   await streamNulFields(options.cwd, ['log', '-z', '--format=%H%x00%aI%x00%an <%ae>%x00%B', ...options.revisions, '--'], fields, 4, record);
   return out;
@@ -66,7 +67,7 @@ export async function scanCommitMessages(options: CommitMessageRangeOptions): Pr
  * Every annotated tag's message (`%(contents)`: the message and any signature), tags in refname
  * order. Lightweight tags have no message. One `git for-each-ref`.
  */
-export async function scanTagMessages(options: { cwd: string; place?: FindingPlace } & FindingFilterOptions): Promise<MessageScanResult> {
+export async function scanTagMessages(options: { cwd: string; place?: FindingPlace }): Promise<MessageScanResult> {
   const out: MessageScanResult = { findings: [], messages: 0, bytes: 0 };
   let text = '';
   const format = '%00%(objecttype)%00%(refname:strip=2)%00%(objectname)%00%(taggername) %(taggeremail)%00%(taggerdate:iso-strict)%00%(contents)';
@@ -81,7 +82,7 @@ export async function scanTagMessages(options: { cwd: string; place?: FindingPla
     out.bytes += message.length;
     const tag = utf8(name);
     const meta = { file: tagMessageFile(tag), source: 'commit' as const, origin: 'tag-message' as const, tag, commit: sha, place: options.place, author: utf8(tagger), date };
-    scanFragment(out, { ...meta, content: Buffer.from(message, 'latin1') }, options);
+    scanFragment(out, { ...meta, content: Buffer.from(message, 'latin1') });
   }
   return out;
 }
@@ -91,7 +92,7 @@ export async function scanTagMessages(options: { cwd: string; place?: FindingPla
  * `tags`: the ref names (`refs/tags/v1`) and the object ids pushed; ids that are not tag objects
  * (lightweight tags) are skipped.
  */
-export async function scanTagObjects(options: { cwd: string; tags: Array<{ ref: string; sha: string }>; place?: FindingPlace } & FindingFilterOptions): Promise<MessageScanResult> {
+export async function scanTagObjects(options: { cwd: string; tags: Array<{ ref: string; sha: string }>; place?: FindingPlace }): Promise<MessageScanResult> {
   const out: MessageScanResult = { findings: [], messages: 0, bytes: 0 };
   if (options.tags.length === 0) return out;
   await readBlobs(options.cwd, options.tags.map((t) => t.sha), (index, data) => {
@@ -114,7 +115,7 @@ export async function scanTagObjects(options: { cwd: string; tags: Array<{ ref: 
       place: options.place,
       ...(tagger ? { author: utf8(tagger[1]), date: isoDate(Number(tagger[2]), tagger[3]) } : {}),
     };
-    scanFragment(out, { ...meta, content: Buffer.from(message, 'latin1') }, options);
+    scanFragment(out, { ...meta, content: Buffer.from(message, 'latin1') });
   });
   return out;
 }

@@ -95,7 +95,7 @@ export async function scanPush(options: PushScanOptions): Promise<ScanResult> {
     .filter((u) => u.remoteRef.startsWith('refs/tags/') && !ZERO_SHA.test(u.localSha) && u.localSha !== u.remoteSha)
     .map((u) => ({ ref: u.remoteRef, sha: u.localSha }));
   if (tags.length) {
-    const messages = await scanTagObjects({ cwd: options.cwd, tags, place: 'unpushed', inlineAllow: policy.inlineAllow });
+    const messages = await scanTagObjects({ cwd: options.cwd, tags, place: 'unpushed' });
     mergeFindings(result, messages);
     result.stats.bytes += messages.bytes;
   }

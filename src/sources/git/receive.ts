@@ -79,7 +79,7 @@ export async function scanReceive(options: ReceiveScanOptions): Promise<ScanResu
           origin: 'push',
         })
       : null,
-    scanTagObjects({ cwd: options.cwd, tags: tips.flatMap((t) => t.tagObjects.map((sha) => ({ ref: t.ref, sha }))), place: 'unpushed', inlineAllow: options.policy.inlineAllow }),
+    scanTagObjects({ cwd: options.cwd, tags: tips.flatMap((t) => t.tagObjects.map((sha) => ({ ref: t.ref, sha }))), place: 'unpushed' }),
     scanLooseTargets(options, tips.filter((t) => t.target === 'tree' || t.target === 'blob')),
   ]);
   if (commits) {
