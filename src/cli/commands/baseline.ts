@@ -9,17 +9,19 @@ import { loadConfig } from '../../config/index.js';
 import { findRoot, policyFor } from '../../policy/index.js';
 import { scanFiles } from '../../sources/files/walk.js';
 import { scanHistory } from '../../sources/git/history.js';
+import { addProgressOption, fileProgress, historyProgress, withProgress } from '../progress.js';
 import { maskSecretsInNames } from '../run.js';
 
 interface BaselineOptions {
   output: string;
   config?: string;
   inlineAllow: boolean;
+  progress: boolean;
 }
 
 export function registerBaselineCommand(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
-  program
-    .command('baseline')
+  const cmd = program.command('baseline');
+  addProgressOption(cmd)
     .description(`record every key found today (files and whole history) so later scans report only new ones (default file ${DEFAULT_BASELINE_FILE})`)
     .option('-o, --output <file>', 'where to write the baseline', DEFAULT_BASELINE_FILE)
     .option('--config <file>', 'use this config file instead of searching for one')
@@ -29,9 +31,11 @@ export function registerBaselineCommand(program: Command, run: (action: () => Pr
         const cwd = process.cwd();
         const config = await loadConfig({ cwd, configPath: options.config });
         const policy = policyFor(config, { cwd, inlineAllow: options.inlineAllow });
-        const files = await scanFiles({ paths: [], cwd, policy });
         const inRepo = fs.existsSync(path.join(findRoot(cwd), '.git'));
-        const history = inRepo ? await scanHistory({ cwd, policy }) : null;
+        const { files, history } = await withProgress(options, async (line) => ({
+          files: await scanFiles({ paths: [], cwd, policy, onProgress: line ? fileProgress(line) : undefined }),
+          history: inRepo ? await scanHistory({ cwd, policy, onBlob: line ? historyProgress(line) : undefined }) : null,
+        }));
         const all = { findings: [...files.findings, ...(history?.findings ?? [])], errors: [], stats: files.stats };
         maskSecretsInNames(all); // the baseline file is written to disk: no full key in it, even in a path
         policy.dropAllowedKeys(all);

@@ -20,11 +20,13 @@ import { findRoot } from '../../policy/index.js';
 import { discoverCiRange } from '../../sources/git/ci-range.js';
 import { scanCommitRange } from '../../sources/git/commits.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
+import { addProgressOption, commitProgress, withProgress } from '../progress.js';
 import { finishRun, runPolicy } from '../run.js';
 
 interface CiOptions extends CommonOptions {
   since?: string;
   ignore: boolean;
+  progress: boolean;
 }
 
 export function registerCiCommand(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
@@ -33,6 +35,7 @@ export function registerCiCommand(program: Command, run: (action: () => Promise<
     .description('scan the commits of this CI run (GitHub Actions, GitLab CI, Bitbucket Pipelines, Azure Pipelines, Jenkins, CircleCI, Buildkite: docs/ci), or REF..HEAD with --since')
     .option('--since <ref>', 'scan REF..HEAD (outside a recognised CI, or to override it)')
     .option('--no-ignore', 'honour neither .mirrascanignore nor the config\'s ignorePaths (for security-critical pipelines)');
+  addProgressOption(cmd);
   addCommonOptions(cmd).action((options: CiOptions) =>
     run(async () => {
       const cwd = process.cwd();
@@ -51,7 +54,9 @@ export function registerCiCommand(program: Command, run: (action: () => Promise<
       if (changes.length) process.stderr.write(allowRuleWarning(changes, security) + '\n');
       const policy = runPolicy(config, options, cwd, baseline);
       const result: ScanResult = range.revisions.length
-        ? await scanCommitRange({ cwd, revisions: range.revisions, place: 'pushed', policy })
+        ? await withProgress(options, (line) =>
+            scanCommitRange({ cwd, revisions: range.revisions, place: 'pushed', policy, onCommit: line ? commitProgress(line, cwd, range.revisions) : undefined }),
+          )
         : { findings: [], errors: [], stats: { files: 0, bytes: 0, skipped: 0, durationMs: 0 } };
       if (changes.length) result.allowRuleChanges = changes;
       return finishRun(result, options, config, policy);

@@ -8,10 +8,12 @@ import { loadConfig } from '../../config/index.js';
 import { ScanFailure, UsageError } from '../../errors.js';
 import { UNSHALLOW_ADVICE, scanCommitRange, touchesShallowBoundary } from '../../sources/git/commits.js';
 import { addCommonOptions, type CommonOptions } from '../common-options.js';
+import { addProgressOption, commitProgress, withProgress } from '../progress.js';
 import { finishRun, runPolicy } from '../run.js';
 
 interface DiffOptions extends CommonOptions {
   ignore: boolean;
+  progress: boolean;
 }
 
 /** A revision from the command line, refused when git could read it as an option. */
@@ -26,6 +28,7 @@ export function registerDiffCommand(program: Command, run: (action: () => Promis
     .description('scan the lines each commit in a range adds, and its message, e.g. `diff main..HEAD` (merges: what their resolution adds)')
     .argument('<range...>', 'revision range(s), as git log takes them: A..B, A...B, ^A B')
     .option('--no-ignore', 'honour neither .mirrascanignore nor the config\'s ignorePaths');
+  addProgressOption(cmd);
   addCommonOptions(cmd).action((ranges: string[], options: DiffOptions) =>
     run(async () => {
       const cwd = process.cwd();
@@ -35,7 +38,9 @@ export function registerDiffCommand(program: Command, run: (action: () => Promis
         throw new ScanFailure(`diff: the range ${ranges.join(' ')} reaches the boundary of this shallow clone, so its history is incomplete; ${UNSHALLOW_ADVICE}`);
       }
       const policy = runPolicy(config, options, cwd);
-      const result = await scanCommitRange({ cwd, revisions, place: 'auto', policy });
+      const result = await withProgress(options, (line) =>
+        scanCommitRange({ cwd, revisions, place: 'auto', policy, onCommit: line ? commitProgress(line, cwd, revisions) : undefined }),
+      );
       return finishRun(result, options, config, policy);
     }),
   );

@@ -49,6 +49,19 @@ export interface FileScanOptions {
    * `MIRRA_SCAN_THREADS`). 1 scans on this thread only.
    */
   threads?: number;
+  /** Called now and then with how far the scan is (a progress line): files found, files taken to be read, one being read. */
+  onProgress?: (progress: FileScanProgress) => void;
+}
+
+export interface FileScanProgress {
+  /** Files taken to be read so far (by any thread). */
+  read: number;
+  /** Files found so far. */
+  found: number;
+  /** The walk is still finding files. */
+  walking: boolean;
+  /** A file being read (its path from the root: it may hold a key, so mask it before showing it). */
+  current?: string;
 }
 
 const toSlash = path.sep === '/' ? (p: string) => p : (p: string) => p.split(path.sep).join('/');
@@ -70,7 +83,7 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
   const policy = options.policy ?? defaultPolicy(options.cwd);
   const paths = options.paths.length > 0 ? options.paths : ['.'];
   const filterOptions: FindingFilterOptions = { inlineAllow: policy.inlineAllow };
-  const queue = new JobQueue(threadCount(options.threads), filterOptions);
+  const queue = new JobQueue(threadCount(options.threads), filterOptions, options.onProgress);
   const items: Item[] = [];
   const named = new Set<string>();
   // What the command line names, by real path: a walk of a folder that holds one of them leaves it
@@ -149,6 +162,7 @@ class JobQueue {
   constructor(
     private readonly threads: number,
     private readonly options: FindingFilterOptions,
+    private readonly onProgress?: (progress: FileScanProgress) => void,
   ) {
     Atomics.store(this.shared, SHARED.total, -1);
   }
@@ -157,6 +171,7 @@ class JobQueue {
   add(abs: string, rel: string): number {
     this.jobs.push({ abs, rel });
     const n = this.jobs.length;
+    if (this.onProgress && n % 64 === 0) this.onProgress({ read: this.taken(), found: n, walking: true, current: rel });
     if (n === PARALLEL_MIN_FILES && this.threads > 1) this.startWorkers();
     if (this.workers.length > 0 && n - this.sent >= SEND_BATCH) this.send();
     return n - 1;
@@ -172,6 +187,7 @@ class JobQueue {
     const window = allocateReadBuffer(READ_WINDOW_BYTES);
     scanSharedJobs(this.jobs, this.shared, window, this.options, (index, outcome) => {
       outcomes[index] = outcome;
+      this.onProgress?.({ read: this.taken(), found: this.jobs.length, walking: false, current: this.jobs[index].rel });
     });
     // A worker that has not taken a batch yet (still starting) never will: the counter is past the end.
     const started = this.workers.filter((_, i) => Atomics.load(this.shared, SHARED.workerStarted + i) === 1);
@@ -187,6 +203,11 @@ class JobQueue {
 
   stop(): void {
     for (const w of this.workers) void w.worker.terminate();
+  }
+
+  /** How many jobs the threads have taken so far (batches are taken whole). */
+  private taken(): number {
+    return Math.min(Atomics.load(this.shared, SHARED.claim), this.jobs.length);
   }
 
   private startWorkers(): void {
