@@ -265,7 +265,8 @@ function stemsByByte(buf: Buffer, from: number, onHit: (at: number) => number | 
     if ((c === 109 || c === 77) && isStemAt(buf, j)) {
       const resume = onHit(j);
       if (resume !== undefined && resume < 0) return;
-      j = resume !== undefined && resume > j + 1 ? resume : j + 1;
+      // No stem starts inside another (`mirra` and `MIRRA` overlap neither themselves nor each other).
+      j = resume !== undefined && resume > j + STEM.length ? resume : j + STEM.length;
     } else j++;
   }
 }

@@ -56,6 +56,15 @@ describe('the stem search in a read buffer', () => {
     );
   });
 
+  it('stems back to back, where they come thick (searched byte by byte), are each found', () => {
+    const content = Buffer.from('mirra'.repeat(1000) + 'MIRRA'.repeat(600) + 'mirraMIRRAmirra.mirr.mirra' + 'x'.repeat(30) + 'mIRRAmirra', 'latin1');
+    read.fill(0x2e);
+    content.copy(read, 3);
+    const view = read.subarray(3, 3 + content.length);
+    expect(stems(view)).toEqual(reference(view));
+    expect(stems(view)).toHaveLength(1000 + 600 + 4 + 1);
+  });
+
   it('resumes where the caller says (past the file that holds a hit)', () => {
     read.fill(0x2e);
     for (const at of [10, 17, 40, 60, 300]) read.write('mirra', at, 'latin1');
