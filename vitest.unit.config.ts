@@ -18,6 +18,7 @@ export default defineConfig({
       'test/attacks/dense-traces.test.ts',
       'test/attacks/long-lines.test.ts',
       'test/attacks/rule-folding.test.ts',
+      'test/package/layout.test.ts',
     ],
     exclude: ['**/node_modules/**', 'bench/**', 'fixtures/**', 'dist/**'],
   },

@@ -20,6 +20,9 @@ function readPackage(): { name: string; version: string; homepage: string } {
 export const PACKAGE = readPackage();
 export const TOOL = { name: 'mirra-scan', version: PACKAGE.version } as const;
 
-/** A page of the project's documentation, e.g. `docsUrl('docs/rules/no-hardcoded-api-key.md')`. */
-export const docsUrl = (file: string, anchor = ''): string => `${PACKAGE.homepage}/blob/main/${file}${anchor ? `#${anchor}` : ''}`;
+/** The git tag of this release (`v0.1.0`): links point at the docs of the version that is running, not at whatever `main` holds by then. */
+export const RELEASE_TAG = `v${PACKAGE.version}`;
+
+/** A page of the project's documentation, e.g. `docsUrl('docs/rules/no-hardcoded-api-key.md')`, at this release's tag. */
+export const docsUrl = (file: string, anchor = ''): string => `${PACKAGE.homepage}/blob/${RELEASE_TAG}/${file}${anchor ? `#${anchor}` : ''}`;
 

@@ -442,7 +442,7 @@ export function forEachTraceCandidate(buf: Buffer, onHit: (at: number) => number
 }
 
 export interface DetectOptions {
-  /** Collects why each key-shaped candidate was not taken (for tests and `--explain`). */
+  /** Collects why each key-shaped candidate was not taken (for tests that explain a miss; the CLI never asks). */
   rejections?: Rejection[];
 }
 

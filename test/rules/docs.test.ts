@@ -1,5 +1,5 @@
 // Every rule has its doc page: the page's description is the rule's `meta.docs.description`, the
-// rule's `meta.docs.url` points at the page, and the page says when not to use the rule.
+// rule's `meta.docs.url` points at the page as the released version has it (its tag, not `main`), and the page says when not to use the rule.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { ruleDocsUrl } from '../../rules/util/create-rule.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const docsDir = path.join(root, 'docs/rules');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { homepage: string; version: string };
 
 /** The `description:` of a page's front matter, unquoted. */
 function frontMatterDescription(page: string): string | undefined {
@@ -41,9 +42,10 @@ describe('rule docs', () => {
         expect(page).toContain(`\n> ${description}.\n`);
       });
 
-      it('is where meta.docs.url points', () => {
+      it('is where meta.docs.url points, at the tag of this version', () => {
         expect(rule.meta?.docs?.url).toBe(ruleDocsUrl(name));
         expect(rule.meta?.docs?.url).toMatch(new RegExp(`/docs/rules/${name}\\.md$`));
+        expect(rule.meta?.docs?.url).toBe(`${pkg.homepage}/blob/v${pkg.version}/docs/rules/${name}.md`);
       });
 
       it('has a "When Not To Use It" section', () => {

@@ -16,7 +16,7 @@ import { allocateReadBuffer, findingsOf, findingsOfStream, forEachTraceCandidate
  * Files are read through one reused buffer of this size (one per thread); bigger files are read in
  * windows. 1 MiB rather than more: a window this small stays in the CPU cache between the read that
  * fills it and the needle searches over it (a 200 MiB file scans ~25% faster than through 8 MiB
- * windows, and the other thread's memory traffic hurts it less), and each thread holds 7 MiB less.
+ * windows, and the other threads' memory traffic hurts it less), and each thread holds 7 MiB less.
  */
 export const READ_WINDOW_BYTES = 1024 * 1024;
 

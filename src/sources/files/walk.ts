@@ -45,8 +45,8 @@ export interface FileScanOptions {
   /** What is ignored and allowed (default: the ignore files, no config). */
   policy?: Policy;
   /**
-   * How many threads scan a big walk (default: the machine's parallelism, at most 4; also
-   * `MIRRA_SCAN_THREADS`). 1 scans on this thread only.
+   * How many threads scan a big walk, this one included (default: `MIRRA_SCAN_THREADS`, else the
+   * machine's parallelism); at most MAX_WORKERS + 1 = 3 run. 1 scans on this thread only.
    */
   threads?: number;
   /** Called now and then with how far the scan is (a progress line): files found, files taken to be read, one being read. */
