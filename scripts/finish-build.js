@@ -12,8 +12,9 @@
 // (`npm run bench:hook`). Code splitting keeps each command's code in its own chunk, loaded only when
 // that command runs. A hook's call loads only the bin: one file, no command-line parser, where the
 // chunks cost a file read and a module each (about 20 for `staged`). The libraries are bundled too (commander, fast-glob, p-limit, picocolors are dev
-// dependencies), except the two loaded lazily with createRequire (cosmiconfig, ignore): those are the
-// package's only runtime dependencies, so nothing is both bundled and installed. The
+// dependencies), except the three loaded only when needed (cosmiconfig and ignore with createRequire,
+// simple-git with import()): those are the package's only runtime dependencies, so nothing is both
+// bundled and installed. The
 // package ships the bundles and the .d.ts files; dist/src's .js files (tsc's output, used by this
 // repository's tests and benchmarks) are not in the tarball (package.json "files").
 import fs from 'node:fs';
@@ -30,9 +31,9 @@ const common = {
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  // Loaded with createRequire only when needed (a config file to read, ignore rules to apply), so not
-  // bundled: the package's two runtime dependencies. Everything else is in the bundle.
-  external: ['cosmiconfig', 'ignore'],
+  // Loaded only when needed (a config file to read, ignore rules to apply, a git plumbing question),
+  // so not bundled: the package's three runtime dependencies. Everything else is in the bundle.
+  external: ['cosmiconfig', 'ignore', 'simple-git'],
   // The CommonJS packages bundled in (commander, fast-glob) call require() for Node's own modules.
   banner: { js: "import { createRequire as __mirraCreateRequire } from 'node:module'; const require = __mirraCreateRequire(import.meta.url);" },
   logLevel: 'warning',

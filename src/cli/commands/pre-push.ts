@@ -4,7 +4,7 @@
 
 import { Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { assertGitRepository } from '../../sources/git/process.js';
+import { assertGitRepository } from '../../sources/git/plumbing.js';
 import { parsePushUpdates, pushUpdatesFromPreCommitFramework, scanPush, type PushUpdate } from '../../sources/git/push.js';
 import { readStdin } from '../../sources/files/stdin.js';
 import { printBlockedMessage } from '../blocked-message.js';

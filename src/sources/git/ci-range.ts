@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { ScanFailure, UsageError } from '../../errors.js';
 import { OTHER_SYSTEMS, otherSystemRange, SHALLOW_FIX } from './ci-systems.js';
 import { touchesShallowBoundary } from './commits.js';
+import { gitAnswer } from './plumbing.js';
 import { gitArgs, streamGit } from './process.js';
 
 export type CiProvider = 'github' | 'gitlab' | 'bitbucket' | 'azure' | 'jenkins' | 'circleci' | 'buildkite' | 'since';
@@ -142,7 +143,7 @@ function gitlabRange(env: NodeJS.ProcessEnv): Wanted {
 }
 
 async function checkAgainstClone(cwd: string, w: Wanted): Promise<CiRange> {
-  const shallow = (await gitText(cwd, ['rev-parse', '--is-shallow-repository'])).trim() === 'true';
+  const shallow = (await gitAnswer(cwd, gitArgs(['rev-parse', '--is-shallow-repository']))).trim() === 'true';
   const lacks = (what: string) =>
     new ScanFailure(`ci: ${what} is not in this ${shallow ? 'shallow ' : ''}clone, so the range cannot be scanned; ${shallow ? shallowFix(w.provider) : 'fetch it first (git fetch origin <ref>)'}`);
   const [head, base] = await resolveCommits(cwd, [w.head, w.base]);
@@ -180,7 +181,7 @@ async function checkAgainstClone(cwd: string, w: Wanted): Promise<CiRange> {
  * Names as `--exclude` takes them for `--remotes` (`origin/a`); git refuses glob characters in them.
  */
 async function branchesPushedAlong(cwd: string, head: string): Promise<string[]> {
-  const listed = (await gitText(cwd, ['for-each-ref', `--contains=${head}`, '--format=%(refname)%00%(symref)', 'refs/remotes/'])).split('\n').filter(Boolean);
+  const listed = (await gitAnswer(cwd, gitArgs(['for-each-ref', `--contains=${head}`, '--format=%(refname)%00%(symref)', 'refs/remotes/']))).split('\n').filter(Boolean);
   const refs = listed.map((l) => l.split('\0') as [string, string]);
   const defaults = new Set(refs.filter(([, target]) => target).map(([, target]) => target));
   return refs.filter(([ref, target]) => !target && !defaults.has(ref)).map(([ref]) => ref.slice('refs/remotes/'.length));
@@ -199,12 +200,6 @@ async function resolveCommits(cwd: string, revs: Array<string | null>): Promise<
     const [sha, type] = line.split(' ');
     return type === 'commit' && SHA.test(sha) ? sha : null;
   });
-}
-
-async function gitText(cwd: string, args: string[]): Promise<string> {
-  let out = '';
-  await streamGit(cwd, gitArgs(args), (c) => (out += c.toString('utf8')));
-  return out;
 }
 
 function short(sha: string): string {

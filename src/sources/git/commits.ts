@@ -16,6 +16,7 @@ import { scanCommitMessages, scanTagMessages } from './messages.js';
 import { mergeFindings } from '../../fragments/index.js';
 import { defaultPolicy, type Policy } from '../../policy/index.js';
 import { COMMIT_FORMAT, type CommitHeader } from './patch-parser.js';
+import { gitAnswer } from './plumbing.js';
 import { gitArgs, streamGit } from './process.js';
 import { scanPastMissingObjects } from './missing-objects.js';
 import { missingObjectOf, PATCH_ARGS, PatchScan, type GitPatchScanOptions } from './patch-scan.js';
@@ -98,8 +99,7 @@ export const UNSHALLOW_ADVICE =
 
 /** The commits whose parents a shallow clone cut off (empty for a full clone): one `git rev-parse`. */
 export async function shallowBoundary(cwd: string): Promise<Set<string>> {
-  let out = '';
-  await streamGit(cwd, gitArgs(['rev-parse', '--git-path', 'shallow']), (c) => (out += c.toString('utf8')));
+  const out = await gitAnswer(cwd, gitArgs(['rev-parse', '--git-path', 'shallow']));
   try {
     return new Set(fs.readFileSync(path.resolve(cwd, out.trim()), 'latin1').split('\n').filter(Boolean));
   } catch {
@@ -123,8 +123,7 @@ export async function touchesShallowBoundary(cwd: string, revisions: string[]): 
 
 /** How many commits `revisions` names: one `git rev-list --count`, for a progress bar's total. */
 export async function countCommits(cwd: string, revisions: string[]): Promise<number> {
-  let out = '';
-  await streamGit(cwd, gitArgs(['rev-list', '--count', ...revisions, '--']), (chunk) => (out += chunk.toString('latin1')));
+  const out = await gitAnswer(cwd, gitArgs(['rev-list', '--count', ...revisions, '--']));
   return parseInt(out.trim(), 10) || 0;
 }
 

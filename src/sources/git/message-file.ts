@@ -62,7 +62,11 @@ export function messageAsCommitted(message: string, cleanup: CleanupMode, commen
   return kept.map((l) => (cleanup === 'strip' && l.startsWith(commentChar) ? '' : l)).join('\n');
 }
 
-/** `commit.cleanup` and `core.commentChar`, in one git call; outside a repository, neither. */
+/**
+ * `commit.cleanup` and `core.commentChar`, in one git call; outside a repository, neither. A plumbing
+ * question, but asked on every commit-msg hook: a streamed git here, not ./plumbing.ts, whose
+ * simple-git costs ~26 ms of CPU to load (more than the hook's whole start-up budget).
+ */
 async function gitMessageConfig(cwd: string): Promise<{ cleanup?: CleanupMode; commentChar?: string }> {
   let out = '';
   try {

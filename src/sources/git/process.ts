@@ -1,16 +1,12 @@
-// The git processes every git source runs: one streamed `git` per call, its stdout handed over chunk
-// by chunk, and `git cat-file --batch` for blobs.
+// The git processes every git source runs for its hot streams (`diff`, `log -p`, `cat-file --batch`,
+// `rev-list`): one streamed `git` per call, its stdout handed over chunk by chunk. Short questions
+// whose whole answer is a few lines (plumbing) go through ./plumbing.ts (simple-git) instead.
 
 import { spawn } from 'node:child_process';
 import { ScanFailure } from '../../errors.js';
 import { takeEarlyGit, type EarlyGit } from './early-start.js';
 
 export { gitArgs } from './diff-args.js';
-
-/** Fails with git's own reason (`not a git repository`, …) when `cwd` is not in a repository. */
-export function assertGitRepository(cwd: string): Promise<void> {
-  return streamGit(cwd, ['rev-parse', '--git-dir'], () => undefined);
-}
 
 /**
  * Runs git and hands its stdout over chunk by chunk; a non-zero exit is a ScanFailure with git's own
@@ -62,7 +58,8 @@ function takeOver(early: EarlyGit, args: string[], onChunk: (chunk: Buffer) => v
   });
 }
 
-function gitFailure(args: string[], stderr: string, code: number | null): ScanFailure {
+/** A failed git as a one-line ScanFailure: git's own first line (`git: …`), else which command and its exit code. */
+export function gitFailure(args: string[], stderr: string, code: number | null): ScanFailure {
   return new ScanFailure(firstLine(stderr) || `git ${args.filter((a) => !a.startsWith('-') && !a.includes('=')).slice(0, 2).join(' ')} failed (exit ${code})`);
 }
 

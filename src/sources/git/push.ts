@@ -11,6 +11,7 @@ import { mergeFindings } from '../../fragments/index.js';
 import { defaultPolicy, type Policy } from '../../policy/index.js';
 import { scanTagObjects } from './messages.js';
 import { scanCommitRange } from './commits.js';
+import { gitAnswer } from './plumbing.js';
 import { gitArgs, streamGit } from './process.js';
 
 export interface PushUpdate {
@@ -114,7 +115,5 @@ async function knownCommits(cwd: string, shas: string[]): Promise<string[]> {
 }
 
 async function remoteNames(cwd: string): Promise<string[]> {
-  let out = '';
-  await streamGit(cwd, gitArgs(['remote']), (c) => (out += c.toString('utf8')));
-  return out.split('\n').filter(Boolean);
+  return (await gitAnswer(cwd, gitArgs(['remote']))).split('\n').filter(Boolean);
 }

@@ -10,11 +10,10 @@
 // added it: fixing the file in the merge would leave the key in that commit, which the merge brings along.
 
 import type { ScanResult } from '../../finding.js';
-import { assertGitRepository } from './process.js';
+import { assertGitRepository, gitMaybe } from './plumbing.js';
 import { PATCH_ARGS, STAGED_DIFF_ARGS } from './diff-args.js';
 import { scanGitPatch } from './patch-scan.js';
 import { COMMIT_FORMAT } from './patch-parser.js';
-import { streamGit } from './process.js';
 import { defaultPolicy, type Policy } from '../../policy/index.js';
 
 export interface StagedScanOptions {
@@ -55,14 +54,8 @@ export async function scanStaged(options: StagedScanOptions): Promise<ScanResult
  * commit pays for no extra git process.
  */
 async function markMergedKeys(cwd: string, result: ScanResult, policy: Policy): Promise<void> {
-  let mergeHead = '';
-  try {
-    await streamGit(cwd, ['rev-parse', '-q', '--verify', 'MERGE_HEAD^{commit}'], (c) => (mergeHead += c.toString('latin1')));
-  } catch {
-    return; // not merging
-  }
-  mergeHead = mergeHead.trim();
-  if (!mergeHead) return;
+  const mergeHead = (await gitMaybe(cwd, ['rev-parse', '-q', '--verify', 'MERGE_HEAD^{commit}']))?.trim();
+  if (!mergeHead) return; // not merging
   const merged = await scanGitPatch({
     cwd,
     args: ['log', '--reverse', '--format=' + COMMIT_FORMAT, ...PATCH_ARGS, `HEAD..${mergeHead}`, '--'],
