@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gitAnswer } from '../sources/git/plumbing.js';
 
 export interface HookCheck {
   active: boolean;
@@ -23,10 +24,14 @@ export const HOOK_CHECK_ENV = 'MIRRA_SCAN_HOOK_CHECK';
  * temporary index that stages one empty file (written beside the user's files for that moment and
  * removed after, as is the temporary index); the user's own index is not touched.
  */
-export function checkInstalledHook(worktreeTop: string, withStagedFile = false): HookCheck {
-  const r = spawnSync('git', ['rev-parse', '--git-path', 'hooks/pre-commit'], { cwd: worktreeTop, encoding: 'utf8' });
-  if (r.status !== 0) return { active: false, reason: `git cannot say where its hooks are: ${r.stderr.trim()}` };
-  const hook = path.resolve(worktreeTop, r.stdout.trim());
+export async function checkInstalledHook(worktreeTop: string, withStagedFile = false): Promise<HookCheck> {
+  let hooks: string;
+  try {
+    hooks = await gitAnswer(worktreeTop, ['rev-parse', '--git-path', 'hooks/pre-commit']);
+  } catch (e) {
+    return { active: false, reason: `git cannot say where its hooks are: ${(e as Error).message}` };
+  }
+  const hook = path.resolve(worktreeTop, hooks.trim());
   const shown = path.relative(worktreeTop, hook) || hook;
   const huskyOff = process.env.HUSKY === '0' ? ' (HUSKY=0 is set: husky neither sets hooks up nor runs them)' : '';
   if (!fs.existsSync(hook)) return { active: false, reason: `git would run no pre-commit hook: ${shown} does not exist${huskyOff}` };

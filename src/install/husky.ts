@@ -4,10 +4,10 @@
 // A package.json in a subfolder of the repository is set up the way husky documents it:
 // `"prepare": "cd .. && husky sub/.husky"`, and the hooks `cd sub` first.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { gitMaybe } from '../sources/git/plumbing.js';
 import { ALWAYS_HOOKS, hookBlock, type HookName, withHookBlock } from './hook-script.js';
 import { addWithPackageManager, binAbove, gitPath, type InstallContext, toPosix } from './index.js';
 import { writePackageJson } from './package-json.js';
@@ -16,9 +16,9 @@ import { setUpWorktrees } from './worktrees.js';
 
 export { hookBlock, withHookBlock, type HookName } from './hook-script.js';
 
-export function installWithHusky(context: InstallContext): void {
+export async function installWithHusky(context: InstallContext): Promise<void> {
   const { repoRoot, packageDir, subdir, pkg, pm, report, options } = context;
-  const huskyDir = huskyFolder(context);
+  const huskyDir = await huskyFolder(context);
   const addHusky = addDevDependency(pm, 'husky');
 
   let husky = findHusky(packageDir);
@@ -56,16 +56,16 @@ export function installWithHusky(context: InstallContext): void {
   }
 
   if (!husky) return;
-  report.notes.push(...hooksHuskyWillHide(repoRoot, `${huskyDir}/_`));
+  report.notes.push(...(await hooksHuskyWillHide(repoRoot, `${huskyDir}/_`)));
   // husky must run in the folder that holds .git, given the hooks folder relative to it.
-  const before = hooksPath(repoRoot);
+  const before = await hooksPath(repoRoot);
   const result = context.run(process.execPath, [husky.bin, huskyDir], repoRoot);
   const said = result.output.trim();
   if (result.status !== 0 || said) report.notes.push(`husky said: ${said || `exit ${result.status}`}`);
-  const now = hooksPath(repoRoot);
+  const now = await hooksPath(repoRoot);
   if (now !== before && now === `${huskyDir}/_`) report.changes.push(`git config core.hooksPath set to ${now} (husky)`);
   if (now !== `${huskyDir}/_`) return;
-  const worktrees = setUpWorktrees(repoRoot, huskyDir);
+  const worktrees = await setUpWorktrees(repoRoot, huskyDir);
   for (const dir of worktrees.set) report.changes.push(`hooks set up in the linked worktree ${dir} too (new ones get them from the post-checkout hook)`);
   report.notes.push(...worktrees.notes);
   report.notes.push('not guarded by any hook: `GIT_DIR=… git commit` run from a subfolder (git then takes that folder for the worktree and finds no hooks there); pre-push from the worktree\'s top and CI still check those commits.');
@@ -84,7 +84,7 @@ export function prepareCommand(subdir: string, huskyDir = subdir ? `${subdir}/.h
  * script gives husky, else the one core.hooksPath points at (`<dir>/_` with husky's `h` in it),
  * else `.husky` beside package.json.
  */
-function huskyFolder({ repoRoot, packageDir, subdir, pkg }: InstallContext): string {
+async function huskyFolder({ repoRoot, packageDir, subdir, pkg }: InstallContext): Promise<string> {
   const prepare = pkg.json.scripts?.prepare ?? '';
   const m = /(?:^|&&|;)\s*(?:cd\s+(\S+)\s*&&\s*)?(?:npx\s+|pnpm\s+(?:exec\s+)?|yarn\s+|bunx\s+)?husky(?:\s+install)?\s+(["']?)([^\s"'&;|]+)\2/.exec(prepare);
   if (m) {
@@ -92,7 +92,7 @@ function huskyFolder({ repoRoot, packageDir, subdir, pkg }: InstallContext): str
     const dir = toPosix(path.relative(repoRoot, path.resolve(from, m[3])));
     if (dir && !dir.startsWith('..')) return dir;
   }
-  const current = hooksPath(repoRoot);
+  const current = await hooksPath(repoRoot);
   if (current.endsWith('/_') && fs.existsSync(path.join(repoRoot, current, 'h'))) return current.slice(0, -2);
   return subdir ? `${subdir}/.husky` : '.husky';
 }
@@ -128,18 +128,18 @@ function reread(file: string): Pick<InstallContext['pkg'], 'json' | 'original'> 
  * Hooks that stop running once husky points core.hooksPath at its own folder: those in another
  * hooks path, or in .git/hooks (git ignores that folder while core.hooksPath is set).
  */
-function hooksHuskyWillHide(repoRoot: string, huskyHooks: string): string[] {
-  const current = hooksPath(repoRoot);
+async function hooksHuskyWillHide(repoRoot: string, huskyHooks: string): Promise<string[]> {
+  const current = await hooksPath(repoRoot);
   if (current === huskyHooks) return [];
   if (current) return [`core.hooksPath was ${current}; husky replaces it, so move the hooks there into the husky folder.`];
-  const dir = gitPath(repoRoot, 'hooks');
+  const dir = await gitPath(repoRoot, 'hooks');
   const own = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => !f.endsWith('.sample')) : [];
   return own.length ? [`git will no longer run ${own.join(', ')} from ${dir}: move them into the husky folder.`] : [];
 }
 
-function hooksPath(repoRoot: string): string {
-  const r = spawnSync('git', ['config', '--get', 'core.hooksPath'], { cwd: repoRoot, encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : '';
+/** `core.hooksPath` ('' when unset). */
+async function hooksPath(repoRoot: string): Promise<string> {
+  return ((await gitMaybe(repoRoot, ['config', '--get', 'core.hooksPath'])) ?? '').trim();
 }
 
 interface HuskyFound {

@@ -8,6 +8,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ScanFailure, UsageError } from '../errors.js';
+import { gitAnswer } from '../sources/git/plumbing.js';
 import { checkInstalledHook } from './check.js';
 import { installWithHusky } from './husky.js';
 import { chooseManager, detectManagers, type HooksManager } from './managers.js';
@@ -69,23 +70,23 @@ export interface InstallContext {
   report: InstallReport;
 }
 
-export function installHooks(options: InstallOptions): InstallReport {
+export async function installHooks(options: InstallOptions): Promise<InstallReport> {
   const run = options.runCommand ?? defaultRunCommand;
-  const repoRoot = gitTopLevel(options.cwd);
+  const repoRoot = await gitTopLevel(options.cwd);
   const packageDir = findPackageDir(options.cwd, repoRoot);
   const subdir = toPosix(path.relative(repoRoot, packageDir));
   // Everything that can refuse does so before anything is changed.
   const pkg = readPackageJson(path.join(packageDir, 'package.json'));
   const pm = detectPackageManager(packageDir, repoRoot);
   assertNotPlugNPlay(pm);
-  const manager = chooseManager(options.hooksManager, detectManagers(repoRoot, packageDir, pkg, gitPath(repoRoot, 'hooks')));
+  const manager = chooseManager(options.hooksManager, detectManagers(repoRoot, packageDir, pkg, await gitPath(repoRoot, 'hooks')));
   const report: InstallReport = { repoRoot, packageDir, subdir, manager, files: [], changes: [], toCommit: [], active: false, reason: '', notes: [] };
   const extra = { commitMsg: options.extraHooks?.includes('commit-msg') ?? false, prePush: options.extraHooks?.includes('pre-push') ?? false };
   const context: InstallContext = { options, run, repoRoot, packageDir, subdir, pkg, pm, extra, report };
-  if (manager === 'husky') installWithHusky(context);
+  if (manager === 'husky') await installWithHusky(context);
   else installWithOtherManager(manager, context);
 
-  const check = checkInstalledHook(repoRoot, manager === 'lefthook');
+  const check = await checkInstalledHook(repoRoot, manager === 'lefthook');
   report.active = check.active;
   report.reason = check.reason;
   report.toCommit = [...new Set(report.files.filter((f) => f.action !== 'unchanged').map((f) => f.file))];
@@ -120,17 +121,22 @@ export function addWithPackageManager(context: InstallContext, command: string[]
   );
 }
 
-export function gitTopLevel(cwd: string): string {
-  const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' });
-  if (r.error) throw new ScanFailure(`cannot run git: ${r.error.message}`);
-  if (r.status !== 0) throw new UsageError('not in a git repository: run `git init` first, or run mirra-scan install inside the repository');
-  return fs.realpathSync(r.stdout.trim());
+/** The top of the worktree `cwd` is in (`git rev-parse --show-toplevel`), real path. */
+export async function gitTopLevel(cwd: string): Promise<string> {
+  let top: string;
+  try {
+    top = await gitAnswer(cwd, ['rev-parse', '--show-toplevel']);
+  } catch (e) {
+    if (e instanceof ScanFailure && e.message.startsWith('cannot run git')) throw e;
+    throw new UsageError('not in a git repository: run `git init` first, or run mirra-scan install inside the repository');
+  }
+  return fs.realpathSync(top.trim());
 }
 
-/** `git rev-parse --git-path <name>`, absolute. */
-export function gitPath(repoRoot: string, name: string): string {
-  const r = spawnSync('git', ['rev-parse', '--git-path', name], { cwd: repoRoot, encoding: 'utf8' });
-  return path.resolve(repoRoot, r.status === 0 ? r.stdout.trim() : `.git/${name}`);
+/** `git rev-parse --git-path <name>`, absolute (`.git/<name>` if git cannot say). */
+export async function gitPath(repoRoot: string, name: string): Promise<string> {
+  const answer = await gitAnswer(repoRoot, ['rev-parse', '--git-path', name]).catch(() => `.git/${name}`);
+  return path.resolve(repoRoot, answer.trim());
 }
 
 /** `node_modules/.bin/<name>` in `dir` or a folder above it, as the hooks look for it (workspaces hoist bins). */

@@ -5,11 +5,11 @@
 // set up), the hook goes into that folder; otherwise it is `hooks/pre-receive`. A pre-receive hook
 // that is not ours is left alone: the command stops and says how to chain the two.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ScanFailure, UsageError } from '../errors.js';
 import { shellQuote } from '../hints/index.js';
+import { gitAnswer } from '../sources/git/plumbing.js';
 
 export interface ServerInstallOptions {
   /** The repository (its git folder, or a work tree). */
@@ -42,10 +42,10 @@ export function serverHookScript(node: string, cli: string): string {
   ].join('\n');
 }
 
-export function installServerHook(options: ServerInstallOptions): ServerInstallReport {
+export async function installServerHook(options: ServerInstallOptions): Promise<ServerInstallReport> {
   const repo = path.resolve(options.repo);
   if (!fs.existsSync(repo)) throw new UsageError(`install --server: no such folder: ${repo}`);
-  const hooksDir = gitPath(repo, 'hooks');
+  const hooksDir = path.resolve(repo, await gitOut(repo, ['rev-parse', '--git-path', 'hooks']));
   const notes: string[] = [];
   const folder = path.join(hooksDir, 'pre-receive.d');
   const file = fs.existsSync(folder) && fs.statSync(folder).isDirectory() ? path.join(folder, 'mirra-scan') : path.join(hooksDir, 'pre-receive');
@@ -66,21 +66,19 @@ export function installServerHook(options: ServerInstallOptions): ServerInstallR
   fs.mkdirSync(path.dirname(file), { recursive: true });
   if (action !== 'unchanged') fs.writeFileSync(file, script);
   fs.chmodSync(file, 0o755);
-  if (gitOut(repo, ['rev-parse', '--is-bare-repository']) !== 'true') {
+  if ((await gitOut(repo, ['rev-parse', '--is-bare-repository'])) !== 'true') {
     notes.push('this is not a bare repository: a push to its checked-out branch is refused by git unless receive.denyCurrentBranch allows it');
   }
   notes.push('the hook runs as the user that receives pushes (e.g. git): that user must be able to run the node and mirra-scan named in it');
   return { file, action, notes };
 }
 
-function gitPath(repo: string, name: string): string {
-  const p = gitOut(repo, ['rev-parse', '--git-path', name]);
-  return path.resolve(repo, p);
-}
-
-function gitOut(repo: string, args: string[]): string {
-  const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
-  if (r.error) throw new ScanFailure(`cannot run git: ${r.error.message}`);
-  if (r.status !== 0) throw new UsageError(`install --server: ${repo} is not a git repository (${(r.stderr || '').trim().split('\n')[0]})`);
-  return r.stdout.trim();
+/** What git answers in `repo`, trimmed; a folder that is not a repository is a usage error. */
+async function gitOut(repo: string, args: string[]): Promise<string> {
+  try {
+    return (await gitAnswer(repo, args)).trim();
+  } catch (e) {
+    if (e instanceof ScanFailure && e.message.startsWith('cannot run git')) throw e;
+    throw new UsageError(`install --server: ${repo} is not a git repository (${(e as Error).message})`);
+  }
 }

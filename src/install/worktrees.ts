@@ -3,9 +3,9 @@
 // run husky itself has no hooks at all. `install` copies that folder into every linked worktree there
 // is, and the post-checkout block (hook-script.ts) does it for each one `git worktree add` makes later.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { gitAnswer } from '../sources/git/plumbing.js';
 
 export interface WorktreeSetup {
   /** Worktrees (absolute paths) that got husky's hook folder. */
@@ -15,11 +15,11 @@ export interface WorktreeSetup {
 }
 
 /** Copies `<huskyDir>/_` from `here` (the worktree install ran in) into every other worktree. */
-export function setUpWorktrees(here: string, huskyDir: string): WorktreeSetup {
+export async function setUpWorktrees(here: string, huskyDir: string): Promise<WorktreeSetup> {
   const result: WorktreeSetup = { set: [], notes: [] };
   const from = path.join(here, huskyDir, '_');
   if (!fs.existsSync(path.join(from, 'h'))) return result;
-  for (const dir of worktreeDirs(here)) {
+  for (const dir of await worktreeDirs(here)) {
     if (samePath(dir, here)) continue;
     if (!fs.existsSync(dir)) continue; // pruned later by git; nothing can commit there
     const to = path.join(dir, huskyDir, '_');
@@ -40,11 +40,10 @@ export function setUpWorktrees(here: string, huskyDir: string): WorktreeSetup {
   return result;
 }
 
-function worktreeDirs(cwd: string): string[] {
-  const r = spawnSync('git', ['worktree', 'list', '--porcelain', '-z'], { cwd, encoding: 'utf8' });
-  if (r.status !== 0) return [];
+async function worktreeDirs(cwd: string): Promise<string[]> {
+  const listed = await gitAnswer(cwd, ['worktree', 'list', '--porcelain', '-z']).catch(() => '');
   // Records are separated by an empty field; a bare repository's own entry has no work tree.
-  return r.stdout
+  return listed
     .split('\0\0')
     .map((record) => record.split('\0'))
     .filter((fields) => fields[0]?.startsWith('worktree ') && !fields.includes('bare'))

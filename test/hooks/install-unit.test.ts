@@ -42,14 +42,14 @@ describe('prepareCommand', () => {
 });
 
 describe('installHooks: adding husky when it is missing', () => {
-  test('runs the package manager the lockfile shows, in the package folder, then sets husky up', () => {
+  test('runs the package manager the lockfile shows, in the package folder, then sets husky up', async () => {
     const repo = new TempRepo({ prefix: 'mirra-install-' });
     try {
       writeUserPackageJson(repo.path('app'));
       fs.writeFileSync(repo.path('app/pnpm-lock.yaml'), 'lockfileVersion: 9\n');
       linkMirraScanInto(repo.path('app'), { husky: false });
       const calls: string[] = [];
-      const report = installHooks({
+      const report = await installHooks({
         cwd: repo.path('app'),
         runCommand: (command, args, cwd) => {
           calls.push(`${path.basename(command)} ${args.join(' ')} @ ${path.relative(repo.dir, cwd) || '.'}`);
@@ -66,7 +66,7 @@ describe('installHooks: adding husky when it is missing', () => {
 
       // A failing package manager is an error, not a silent half-install.
       fs.rmSync(repo.path('app/node_modules/husky'));
-      expect(() => installHooks({ cwd: repo.path('app'), runCommand: () => ({ status: 1, output: 'offline' }) })).toThrow(/pnpm add --save-dev husky` failed/);
+      await expect(installHooks({ cwd: repo.path('app'), runCommand: () => ({ status: 1, output: 'offline' }) })).rejects.toThrow(/pnpm add --save-dev husky` failed/);
     } finally {
       repo.cleanup();
     }

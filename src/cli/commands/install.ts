@@ -33,7 +33,7 @@ export function registerInstallCommand(program: Command, run: (action: () => Pro
         const extraHooks: Array<'commit-msg' | 'pre-push'> = [];
         if (options.commitMsg) extraHooks.push('commit-msg');
         if (options.prePush) extraHooks.push('pre-push');
-        const report = installHooks({ cwd: process.cwd(), extraHooks, installHusky: options.install, hooksManager: options.hooksManager });
+        const report = await installHooks({ cwd: process.cwd(), extraHooks, installHusky: options.install, hooksManager: options.hooksManager });
         const out: string[] = [`hooks manager: ${report.manager}`];
         for (const f of report.files) out.push(`${f.action.padEnd(9)} ${f.file}${f.detail ? ` (${f.detail})` : ''}`);
         for (const c of report.changes) out.push(`changed   ${c}`);
@@ -47,8 +47,8 @@ export function registerInstallCommand(program: Command, run: (action: () => Pro
 }
 
 /** `install --server <repo>`: the pre-receive hook, nothing on the client side. */
-function installServer(repo: string): number {
-  const report = installServerHook({ repo });
+async function installServer(repo: string): Promise<number> {
+  const report = await installServerHook({ repo });
   const out = [`${report.action.padEnd(9)} ${report.file} (mode 755)`, ...report.notes.map((n) => `  note: ${n}`)];
   process.stdout.write(out.join('\n') + '\n');
   return 0;
