@@ -6,7 +6,7 @@ import { base64Back, base64Forward, decodeBase64Window, decodeUtf16Window, WRITT
 import { parseCandidate, rejectingFilter } from './filters.js';
 import { isHexCode, isWordCode, KEY_PREFIX, TYPED_PREFIXES } from './key-format.js';
 import { findStemBlock, stemSearchLimit } from './line-feeds.js';
-import { base64EndsEveryKey, DENSE_CHECK, DENSE_GAP, endsEveryKeyRightAfter, formAfterStem, mayBeKeyAfterStem, nextByByte, TraceForm } from './plausible.js';
+import { afterUnderscore, base64EndsEveryKey, DENSE_CHECK, DENSE_GAP, endsEveryKeyAt, endsEveryKeyRightAfter, formAfterStem, mayBeKeyAfterStem, nextByByte, TraceForm } from './plausible.js';
 import { DETECTOR_WORK } from './work.js';
 import { decodeWritten, encodedStemAt, ENCODED_R_NEEDLES, JoinContext, mayBeEncodedR, schemeAt, type WrittenScheme } from './written-forms.js';
 
@@ -224,8 +224,9 @@ function isStemAt(buf: Buffer, i: number): boolean {
  * Every `mirra` and `MIRRA` in `buf` from `from` on, in order; `onHit` may return where the search
  * goes on (-1: stop). In a read buffer one WebAssembly SIMD pass finds both (`findStemBlock`): an
  * `indexOf` for `mirra` stops at every `m`, a common letter in code, and was the costliest search.
+ * Where stems come thick, the rest goes to `searchDense` if given (from where to go on), else to `stemsByByte`.
  */
-function forEachStem(buf: Buffer, from: number, onHit: (at: number) => number | void): void {
+function forEachStem(buf: Buffer, from: number, onHit: (at: number) => number | void, searchDense?: (from: number) => void): void {
   const limit = stemSearchLimit(buf);
   let i = from;
   let hits = 0;
@@ -249,7 +250,7 @@ function forEachStem(buf: Buffer, from: number, onHit: (at: number) => number | 
     }
     if (hits >= DENSE_CHECK) {
       // Stems come thick (hostile text): one call per 16-byte block costs more than a loop over the bytes.
-      if (i - since < DENSE_CHECK * DENSE_GAP) return stemsByByte(buf, i, onHit);
+      if (i - since < DENSE_CHECK * DENSE_GAP) return searchDense ? searchDense(i) : stemsByByte(buf, i, onHit);
       hits = 0;
       since = i;
     }
@@ -268,6 +269,33 @@ function stemsByByte(buf: Buffer, from: number, onHit: (at: number) => number | 
       // No stem starts inside another (`mirra` and `MIRRA` overlap neither themselves nor each other).
       j = resume !== undefined && resume > j + STEM.length ? resume : j + STEM.length;
     } else j++;
+  }
+}
+
+/**
+ * `keyTraceOffsets`' search for stems from `from` on where they come thick (hostile text:
+ * `mirra\u005f`, `mirra%5F`, `mirra_` repeated). One loop over the bytes that runs the quick look on
+ * the spot, with no call per stem: a stem whose `_` (plain, `%5F`, `\x5f`, `\u005f`) is followed by a
+ * byte that ends every key is dropped there, and the search goes on at that byte (the `_` or its
+ * escape holds no `m` or `M`: no stem starts inside it). Any other stem goes to `judge`, exactly
+ * as `stemsByByte` would send it.
+ */
+function denseStemStarts(buf: Buffer, from: number, judge: (at: number) => void): void {
+  const end = buf.length - STEM.length;
+  let j = from;
+  while (j <= end) {
+    const c = buf[j];
+    if ((c !== 109 && c !== 77) || !isStemAt(buf, j)) {
+      j++;
+      continue;
+    }
+    const at = afterUnderscore(buf, j + STEM.length);
+    if (at >= 0 && endsEveryKeyAt(buf, at)) {
+      j = at;
+      continue;
+    }
+    judge(j);
+    j += STEM.length;
   }
 }
 
@@ -343,7 +371,7 @@ export function keyTraceOffsets(buf: Buffer, from = 0, options: { all?: boolean 
   // left out here (see plausible.ts): hostile text is made of them.
   // (Direct calls, no helper closure: hostile text makes millions of them.)
   const all = options.all === true;
-  forEachStem(buf, from, (i) => {
+  const judgeStem = (i: number) => {
     const next = buf[i + STEM.length];
     if (!isTraceFollower(next)) return;
     const form = formAfterStem(next);
@@ -351,7 +379,8 @@ export function keyTraceOffsets(buf: Buffer, from = 0, options: { all?: boolean 
     // The quick look read on the spot first (no call chain): hostile text is millions of these.
     if (endsEveryKeyRightAfter(buf, i + STEM.length, form)) return;
     if (mayBeKeyAfterStem(buf, i + STEM.length, form, 0)) out.push(i);
-  });
+  };
+  forEachStem(buf, from, judgeStem, all ? undefined : (next) => denseStemStarts(buf, next, judgeStem));
   BASE64_NEEDLE_BYTES.forEach((n, k) => {
     const { offsetInGroup, byteOffset } = BASE64_STEMS[BASE64_NEEDLES[k].stem];
     const judge = (at: number) => {

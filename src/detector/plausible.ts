@@ -210,26 +210,37 @@ function firstAfterPrefix(src: Source, afterStem: number, form: TraceForm, skipB
 
 /**
  * The quick look for a trace in bytes whose `_` is written plainly (`mirra_`), as `%5F`, `\x5f` or
- * `\u005f` (`afterStem`: where that `_` or its escape starts): whether the byte right after it ends
- * every key. Read without a helper per byte (hostile text holds millions of such traces); false
- * when it cannot tell (another escape, the end of the bytes).
+ * `\u005f` (`afterStem`: where that `_` or its escape starts; `form` as `formAfterStem` reads the byte
+ * there): whether the byte right after it ends every key. Read without a helper per byte (hostile
+ * text holds millions of such traces); false when it cannot tell (another escape, the end of the bytes).
  */
 export function endsEveryKeyRightAfter(buf: Buffer, afterStem: number, form: TraceForm): boolean {
-  let at = -1;
-  if (form === TraceForm.Plain) {
-    if (buf[afterStem] === 95) at = afterStem + 1;
-  } else if (form === TraceForm.Percent) {
-    if (buf[afterStem + 1] === 53 /* 5 */ && (buf[afterStem + 2] | 32) === 102 /* f */) at = afterStem + 3;
-  } else if (form === TraceForm.Escape) {
-    const kind = buf[afterStem + 1];
-    if (kind === 120 /* x */ && buf[afterStem + 2] === 53 && (buf[afterStem + 3] | 32) === 102) at = afterStem + 4;
-    else if (kind === 117 /* u */ && buf[afterStem + 2] === 48 && buf[afterStem + 3] === 48 && buf[afterStem + 4] === 53 && (buf[afterStem + 5] | 32) === 102) at = afterStem + 6;
-  }
+  return form === formAfterStem(buf[afterStem]) && endsEveryKeyAt(buf, afterUnderscore(buf, afterStem));
+}
+
+/**
+ * Where the byte after the `_` that follows a stem stands, when that `_` (at `afterStem`) is written
+ * plainly or as `%5F`, `\x5f` or `\u005f` (hex digits in either case); -1 when it is anything else.
+ * The bytes it steps over hold no `m` or `M`, so no stem starts among them.
+ */
+export function afterUnderscore(buf: Buffer, afterStem: number): number {
+  const c = buf[afterStem];
+  if (c === 95 /* _ */) return afterStem + 1;
+  if (c === 37 /* % */) return buf[afterStem + 1] === 53 /* 5 */ && (buf[afterStem + 2] | 32) === 102 /* f */ ? afterStem + 3 : -1;
+  if (c !== 92 /* \ */) return -1;
+  const kind = buf[afterStem + 1];
+  if (kind === 120 /* x */) return buf[afterStem + 2] === 53 && (buf[afterStem + 3] | 32) === 102 ? afterStem + 4 : -1;
+  if (kind === 117 /* u */ && buf[afterStem + 2] === 48 && buf[afterStem + 3] === 48 && buf[afterStem + 4] === 53 && (buf[afterStem + 5] | 32) === 102) return afterStem + 6;
+  return -1;
+}
+
+/** Whether the byte at `at` (from `afterUnderscore`: right after a key's `mirra_`) ends every key; false for -1 and at the end of the bytes. */
+export function endsEveryKeyAt(buf: Buffer, at: number): boolean {
   if (at < 0 || at >= buf.length) return false;
   const c = buf[at];
   // `mirra_${NAME}`: a placeholder (`${` and a raw `{` read the same in every form).
   if (c === 36 /* $ */ && buf[at + 1] === 123 /* { */ && at + 2 < buf.length && endsEveryKey(buf[at + 2])) return true;
-  return endsEveryKeyAfterPrefix(c);
+  return ENDS_EVERY_KEY_AFTER_PREFIX[c] === 1;
 }
 
 /** Whether `c`, right after a key's `mirra_`, ends every key (and cannot start `script_`, …, or an escape); false for -1. */
@@ -238,6 +249,9 @@ function endsEveryKeyAfterPrefix(c: number): boolean {
   if (c < 0 || l === 115 || l === 105 || l === 116 || c === 92 || c === 37) return false;
   return endsEveryKey(c);
 }
+/** `endsEveryKeyAfterPrefix` of each byte, as a table (hostile text asks it millions of times). */
+const ENDS_EVERY_KEY_AFTER_PREFIX = new Uint8Array(256);
+for (let c = 0; c < 256; c++) ENDS_EVERY_KEY_AFTER_PREFIX[c] = endsEveryKeyAfterPrefix(c) ? 1 : 0;
 
 /**
  * The quick look of `firstAfterPrefix` for base64 in bytes, on its own so that the dense search of

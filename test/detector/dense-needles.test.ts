@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyTraceOffsets } from '../../src/detector/detect.js';
 import { endsEveryKeyRightAfter, mayBeKeyAfterStem, TraceForm } from '../../src/detector/plausible.js';
-import { scanContent } from '../../src/detector/index.js';
+import { allocateReadBuffer, scanContent } from '../../src/detector/index.js';
 import { fakeKey } from '../support/fake-keys.js';
 
 /**
@@ -66,6 +66,67 @@ describe('dense needle searches', () => {
     // And it does drop the hostile ones.
     for (const [t, form] of [['_m', TraceForm.Plain], ['_${m', TraceForm.Plain], ['%5Fm', TraceForm.Percent], ['\\x5fm', TraceForm.Escape], ['\\u005Fz', TraceForm.Escape]] as const) {
       expect(endsEveryKeyRightAfter(Buffer.from(t), 0, form)).toBe(true);
+    }
+  });
+});
+
+/**
+ * A stem whose `_` is written plainly or escaped (`\u005f`, `%5F`, `\x5f`), then a byte that ends
+ * every key (the next stem's `m`, or `q`): hostile text repeats one of these until stems come thick
+ * and the rest of a read buffer is searched by the dense stem loop, which drops them on the spot.
+ */
+const ESCAPED_UNITS = ['mirra\\u005f', 'mirra\\u005F', 'MIRRA\\u005f', 'mirra%5F', 'mirra%5f', 'mirra\\x5f', 'mirra\\x5F', 'mirra_', 'mirra\\u005fq', 'mirra%5Fq', 'mirra\\x5fz'];
+const DENSE_BYTES = 28 * 1024;
+const ESCAPED_KEY = (escape: string) => 'mirra' + escape + KEY.slice('mirra_'.length);
+
+/** What may follow dense escaped stems: stems and keys in each form, near misses, placeholders, filler. */
+const afterStems = fc.oneof(
+  fc.constantFrom('mirra', 'MIRRA', 'mirra\\u005f', 'mirra%5F', 'mirra\\x5f', 'mirra_', 'mirra\\u005', 'mirra%5', 'mirra\\x', 'mirra\\u{5f}', 'mirra_${NAME}', 'mirra_${"', '"', "'", ' ', '\n', 'q', 'm', 'abc123', '%5F', '\\u005f'),
+  fc.constantFrom('_', '%5F', '%5f', '\\x5f', '\\u005f', '\\u005F').map(ESCAPED_KEY),
+  fc.constantFrom(KEY, KEY.toUpperCase(), `"${KEY}"`),
+);
+
+describe('dense escaped stems', () => {
+  const SIZE = 1 << 16; // one WebAssembly page: where stems come thick, the rest of a read buffer is searched byte by byte
+  const read = allocateReadBuffer(SIZE);
+  /** `content` at `offset` in the read buffer, as the file scanner hands it to the detector. */
+  const inReadBuffer = (content: Buffer, offset: number) => {
+    read.fill(0x2e);
+    content.copy(read, offset);
+    return read.subarray(offset, offset + content.length);
+  };
+  /** One unit repeated to about 28 KB, after `lead` bytes (so that stems fall at every alignment), ending with a bare stem and its `_`: what follows it is the byte read right after that `_`. */
+  const dense = (unit: string, lead: number) => {
+    const bare = unit.replace(/[qz]$/, '');
+    return Buffer.from('.'.repeat(lead) + unit.repeat(Math.ceil(DENSE_BYTES / unit.length)) + bare, 'latin1');
+  };
+
+  it('property: after dense escaped stems at every alignment, every trace is where it is without them', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ESCAPED_UNITS), fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 }), fc.array(afterStems, { maxLength: 40 }), (unit, lead, offset, pieces) => {
+        const head = dense(unit, lead);
+        const tail = Buffer.from(pieces.join(''), 'latin1');
+        const shifted = keyTraceOffsets(tail).map((t) => t + head.length);
+        const view = inReadBuffer(Buffer.concat([head, tail]), offset);
+        const traces = keyTraceOffsets(view);
+        // The dense stems themselves are dropped (the last one may be kept, by what the tail puts after its `_`).
+        expect(traces.filter((t) => t < head.length - unit.length)).toEqual([]);
+        expect(traces.filter((t) => t >= head.length)).toEqual(shifted);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a key hidden after 28 KB of dense escaped stems is found, in every form', () => {
+    for (const unit of ESCAPED_UNITS) {
+      for (const lead of [0, 1, 5, 10, 15]) {
+        const head = dense(unit, lead);
+        const view = inReadBuffer(Buffer.concat([head, Buffer.from(`;\nconst key = "${KEY}";\n`)]), lead);
+        expect(scanContent(view).map((k) => [k.key, k.encoding])).toEqual([[KEY, 'plain']]);
+        // Right after the last dense stem's `_`: the key's stem is the byte the quick look reads.
+        const glued = inReadBuffer(Buffer.concat([head, Buffer.from(`${KEY}"\n`)]), lead);
+        expect(keyTraceOffsets(glued)).toContain(head.length);
+      }
     }
   });
 });
