@@ -277,6 +277,10 @@ export function base64EndsEveryKey(buf: Buffer, group: number, skipBytes: number
   return endsEveryKeyAfterPrefix((bits >> (8 * (2 - (byte % 3)))) & 255);
 }
 
+/** `isHexCode` of each byte, as a table. */
+const HEX_BYTE = new Uint8Array(256);
+for (let c = 0; c < 256; c++) HEX_BYTE[c] = isHexCode(c) ? 1 : 0;
+
 /** `mayBeKeyAfterStem` for `mirra_` written as it is (the common case, and most of hostile text): no reader, one loop. */
 function mayBeKeyWrittenPlainly(src: Source, afterPrefix: number): boolean {
   let i = afterPrefix;
@@ -293,7 +297,9 @@ function mayBeKeyWrittenPlainly(src: Source, afterPrefix: number): boolean {
   }
   const end = Math.min(src.length, i + MAX_BODY + 1);
   let j = i;
-  while (j < end && isHexCode(codeAt(src, j))) j++;
+  // Hostile text is long hex runs after `mirra_` by the hundred thousand: bytes are read through a table, with no check of the source's type per byte.
+  if (typeof src === 'string') while (j < end && isHexCode(src.charCodeAt(j))) j++;
+  else while (j < end && HEX_BYTE[src[j]] === 1) j++;
   const run = j - i;
   if (run > MAX_BODY) return false;
   if (run >= MIN_BODY) return true;

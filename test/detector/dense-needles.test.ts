@@ -86,6 +86,20 @@ const afterStems = fc.oneof(
   fc.constantFrom(KEY, KEY.toUpperCase(), `"${KEY}"`),
 );
 
+describe('the cheap look on bytes', () => {
+  it('property: it reads bytes as it reads the same text (a hex run after `mirra_` is read through a table for bytes)', () => {
+    const hexRun = fc.string({ unit: fc.constantFrom('0', '9', 'a', 'f', 'A', 'F', 'g', 'G', 'z', '"', ' ', '$', '{', '_', '\\', '\xff', '\x80'), maxLength: 80 });
+    const body = fc.tuple(fc.constantFrom('', 'script_', 'install_', 'test_', 'scr'), fc.integer({ min: 0, max: 140 }), hexRun).map(([typed, n, rest]) => typed + 'a1b2c3d4e5f60789'.repeat(9).slice(0, n) + rest);
+    fc.assert(
+      fc.property(body, (t) => {
+        const text = '_' + t;
+        expect(mayBeKeyAfterStem(Buffer.from(text, 'latin1'), 0, TraceForm.Plain, 0)).toBe(mayBeKeyAfterStem(text, 0, TraceForm.Plain, 0));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('dense escaped stems', () => {
   const SIZE = 1 << 16; // one WebAssembly page: where stems come thick, the rest of a read buffer is searched byte by byte
   const read = allocateReadBuffer(SIZE);
