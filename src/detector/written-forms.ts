@@ -129,12 +129,20 @@ function literalStart(s: string, at: number): number {
 function concatenationReader(s: string, from: number, joins: JoinContext): EscapeReader {
   let inConcatCall = false;
   const listStart = literalStart(s, from);
+  // Literals interpolated into another that are still open: `'…'}` ends one only where one was
+  // opened (`${'…`, `#{'…`, `{'…`), here or just before the key's own literal; a `'}` after a key
+  // that no interpolation holds is where the key ends.
+  let interpolated = listStart >= 0 && opensInterpolation(s, listStart) ? 1 : 0;
   const afterQuote = (at: number) => {
     const limit = Math.min(s.length, at + 256);
     // The end of an interpolated literal: `'…'}` (`#{'…'}`, `{'…'}`, `${'…'}`).
     let i = at + 1;
     while (i < limit && isBlank(s.charCodeAt(i))) i++;
-    if (s.charCodeAt(i) === 125 /* } */) return { value: null, length: i + 1 - at };
+    if (s.charCodeAt(i) === 125 /* } */) {
+      if (interpolated === 0) return null;
+      interpolated--;
+      return { value: null, length: i + 1 - at };
+    }
     i = at + 1 + gapAt(s, at + 1, limit);
     WRITTEN_WORK.chars += i - at;
     for (const op of JOINERS) {
@@ -170,8 +178,17 @@ function concatenationReader(s: string, from: number, joins: JoinContext): Escap
     if (s.charCodeAt(i) !== 123 /* { */) return null;
     i++;
     while (i < at + 8 && isBlank(s.charCodeAt(i))) i++;
-    return isQuote(s.charCodeAt(i)) ? { value: null, length: i + 1 - at } : null;
+    if (!isQuote(s.charCodeAt(i))) return null;
+    interpolated++;
+    return { value: null, length: i + 1 - at };
   };
+}
+
+/** Whether the literal whose quote is at `quote` is interpolated into another: `{`, `${` or `#{` (blanks allowed) just before it. */
+function opensInterpolation(s: string, quote: number): boolean {
+  let i = quote - 1;
+  while (i >= 0 && quote - i < 8 && isBlank(s.charCodeAt(i))) i--;
+  return s.charCodeAt(i) === 123 /* { */;
 }
 
 function adjacentJoin(closing: number, opening: number, touching: boolean): boolean {

@@ -71,6 +71,18 @@ describe('concatenation: a key split over string literals', () => {
     expect(scanContent(`x = ${write(KEY.slice(0, 30), KEY.slice(30))};`)).toEqual([]);
   });
 
+  it("a quote and `}` after a key that no interpolation opened end the key (`mirra_…'}a` is not `${'…'}a`)", () => {
+    for (const text of [` ${KEY}'}a`, `x = ${KEY}' }b;`, `f(${KEY}'}c)`]) {
+      const k = only(text);
+      expect(k).toMatchObject({ key: KEY, encoding: 'plain' });
+      expectSpan(k, text, text.indexOf(KEY), text.indexOf(KEY) + KEY.length);
+    }
+    // Where an interpolation did open the literal, its `'}` still joins the pieces around it.
+    const pieces = splitAt(KEY, [13]);
+    const joined = `\`\${'${pieces[0]}'}${pieces[1]}\``;
+    expect(only(joined)).toMatchObject({ key: KEY, encoding: 'concatenation' });
+  });
+
   it('a whole key followed by another string on a separate statement stays the key it is', () => {
     expect(only(`a = "${KEY}";\nb = "abc";`)).toMatchObject({ key: KEY, encoding: 'plain' });
   });
