@@ -10,6 +10,7 @@ import { OTHER_SYSTEMS, otherSystemRange, SHALLOW_FIX } from './ci-systems.js';
 import { touchesShallowBoundary } from './commits.js';
 import { gitAnswer } from './plumbing.js';
 import { gitArgs, streamGit } from './process.js';
+import { OBJECT_ID, ZERO_ID } from './object-id.js';
 
 export type CiProvider = 'github' | 'gitlab' | 'bitbucket' | 'azure' | 'jenkins' | 'circleci' | 'buildkite' | 'since';
 
@@ -32,9 +33,6 @@ export interface CiRangeOptions {
   /** `--since REF`: scan REF..HEAD, whatever the environment says. */
   since?: string;
 }
-
-const ZERO_SHA = /^0+$/;
-const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /** What a provider's users must do to get enough history. */
 export function shallowFix(provider: CiProvider): string {
@@ -88,11 +86,11 @@ function githubRange(env: NodeJS.ProcessEnv): Wanted | null {
     const head = str(event.after) ?? env.GITHUB_SHA;
     const before = str(event.before);
     if (!head) throw new ScanFailure('ci: the GitHub push event has no "after" commit and GITHUB_SHA is not set');
-    if (ZERO_SHA.test(head) || event.deleted === true) return null;
+    if (ZERO_ID.test(head) || event.deleted === true) return null;
     const ref = str(event.ref) ?? env.GITHUB_REF ?? '';
     const branch = ref.replace(/^refs\/(heads|tags)\//, '');
     const forced = event.forced === true ? ' (force push)' : '';
-    if (!before || ZERO_SHA.test(before)) {
+    if (!before || ZERO_ID.test(before)) {
       return { provider: 'github', base: null, head, fallbackToNewBranch: true, branch, what: `GitHub push of new ref ${branch || head}` };
     }
     return { provider: 'github', base: before, head, fallbackToNewBranch: true, branch, what: `GitHub push${forced} ${short(before)}..${short(head)}` };
@@ -130,13 +128,13 @@ function gitlabRange(env: NodeJS.ProcessEnv): Wanted {
   const head = env.CI_COMMIT_SHA;
   if (!head) throw new ScanFailure('ci: GitLab CI without CI_COMMIT_SHA; pass --since REF');
   const mrBase = env.CI_MERGE_REQUEST_DIFF_BASE_SHA;
-  if (mrBase && !ZERO_SHA.test(mrBase)) {
+  if (mrBase && !ZERO_ID.test(mrBase)) {
     const iid = env.CI_MERGE_REQUEST_IID ? ` !${env.CI_MERGE_REQUEST_IID}` : '';
     return { provider: 'gitlab', base: mrBase, head, fallbackToNewBranch: false, what: `GitLab merge request${iid} ${short(mrBase)}..${short(head)}` };
   }
   const branch = env.CI_COMMIT_BRANCH ?? env.CI_COMMIT_REF_NAME ?? '';
   const before = env.CI_COMMIT_BEFORE_SHA;
-  if (!before || ZERO_SHA.test(before)) {
+  if (!before || ZERO_ID.test(before)) {
     return { provider: 'gitlab', base: null, head, fallbackToNewBranch: true, branch, what: `GitLab pipeline for new ref ${branch || short(head)}` };
   }
   return { provider: 'gitlab', base: before, head, fallbackToNewBranch: true, branch, what: `GitLab push ${short(before)}..${short(head)}` };
@@ -198,10 +196,10 @@ async function resolveCommits(cwd: string, revs: Array<string | null>): Promise<
     if (r === null) return null;
     const line = lines[i++] ?? '';
     const [sha, type] = line.split(' ');
-    return type === 'commit' && SHA.test(sha) ? sha : null;
+    return type === 'commit' && OBJECT_ID.test(sha) ? sha : null;
   });
 }
 
 function short(sha: string): string {
-  return SHA.test(sha) ? sha.slice(0, 12) : sha;
+  return OBJECT_ID.test(sha) ? sha.slice(0, 12) : sha;
 }

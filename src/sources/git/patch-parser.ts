@@ -3,6 +3,7 @@
 // are kept as they are (one char per byte), so content that is not UTF-8 survives.
 
 import { displayName } from '../file-names.js';
+import { ZERO_ID } from './object-id.js';
 
 export interface CommitHeader {
   sha: string;
@@ -47,7 +48,6 @@ export const COMMIT_FORMAT = 'commit %H %P%x09%aI%x09%an <%ae>';
 /** A run of added lines is handed over when it grows past this many bytes, to bound memory. */
 const MAX_RUN_BYTES = 4 * 1024 * 1024;
 
-const NULL_BLOB = /^0+$/;
 
 export class PatchParser {
   private pending: Buffer[] = [];
@@ -121,7 +121,7 @@ export class PatchParser {
     } else if (l.startsWith('index ')) {
       const m = /^index (?:[0-9a-f]+,)*[0-9a-f]+\.\.([0-9a-f]+)(?: (\d+))?/.exec(l);
       if (m) {
-        if (!NULL_BLOB.test(m[1])) f.newBlob = m[1];
+        if (!ZERO_ID.test(m[1])) f.newBlob = m[1];
         if (m[2] === '160000') f.submodule = true;
       }
     } else if (l.startsWith('Binary files ') || l === 'GIT binary patch') {

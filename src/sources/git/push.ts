@@ -13,6 +13,7 @@ import { scanTagObjects } from './messages.js';
 import { scanCommitRange } from './commits.js';
 import { gitAnswer } from './plumbing.js';
 import { gitArgs, streamGit } from './process.js';
+import { OBJECT_ID, ZERO_ID } from './object-id.js';
 
 export interface PushUpdate {
   localRef: string;
@@ -30,8 +31,6 @@ export interface PushScanOptions {
   updates: PushUpdate[];
 }
 
-const ZERO_SHA = /^0+$/;
-
 /** The pre-push hook's stdin, one update per line. Malformed lines are an error: better stop than guess. */
 export function parsePushUpdates(text: string): PushUpdate[] {
   const updates: PushUpdate[] = [];
@@ -39,7 +38,7 @@ export function parsePushUpdates(text: string): PushUpdate[] {
     const line = raw.replace(/\r$/, '');
     if (!line.trim()) continue;
     const parts = line.split(' ');
-    if (parts.length !== 4 || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(parts[1]) || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(parts[3])) {
+    if (parts.length !== 4 || !OBJECT_ID.test(parts[1]) || !OBJECT_ID.test(parts[3])) {
       throw new ScanFailure(`pre-push: cannot read the line git gave on stdin: ${JSON.stringify(line.slice(0, 200))}`);
     }
     const [localRef, localSha, remoteRef, remoteSha] = parts;
@@ -74,9 +73,9 @@ export function pushUpdatesFromPreCommitFramework(env: NodeJS.ProcessEnv): PushU
  * whose old tip we never fetched falls back to the remote-tracking refs. Deletions push nothing.
  */
 export async function pushRevisions(cwd: string, remote: string | undefined, updates: PushUpdate[]): Promise<string[] | null> {
-  const tips = [...new Set(updates.filter((u) => !ZERO_SHA.test(u.localSha)).map((u) => u.localSha))];
+  const tips = [...new Set(updates.filter((u) => !ZERO_ID.test(u.localSha)).map((u) => u.localSha))];
   if (tips.length === 0) return null;
-  const remoteTips = [...new Set(updates.filter((u) => !ZERO_SHA.test(u.remoteSha)).map((u) => u.remoteSha))];
+  const remoteTips = [...new Set(updates.filter((u) => !ZERO_ID.test(u.remoteSha)).map((u) => u.remoteSha))];
   const known = remoteTips.length ? await knownCommits(cwd, remoteTips) : [];
   const remotes = await remoteNames(cwd);
   const remoteRefs = remote && remotes.includes(remote) ? `--remotes=${remote}` : '--remotes';
@@ -93,7 +92,7 @@ export async function scanPush(options: PushScanOptions): Promise<ScanResult> {
   const result = await scanCommitRange({ cwd: options.cwd, revisions: [...revisions, '--not'], place: 'auto', policy, origin: 'push' });
   // Tags the remote does not have yet at this id (a lightweight tag is skipped: it has no message).
   const tags = options.updates
-    .filter((u) => u.remoteRef.startsWith('refs/tags/') && !ZERO_SHA.test(u.localSha) && u.localSha !== u.remoteSha)
+    .filter((u) => u.remoteRef.startsWith('refs/tags/') && !ZERO_ID.test(u.localSha) && u.localSha !== u.remoteSha)
     .map((u) => ({ ref: u.remoteRef, sha: u.localSha }));
   if (tags.length) {
     const messages = await scanTagObjects({ cwd: options.cwd, tags, place: 'unpushed' });

@@ -19,6 +19,7 @@ import { scanCommitRange } from './commits.js';
 import { scanFragment } from '../../fragments/index.js';
 import type { Policy } from '../../policy/index.js';
 import { gitArgs, readBlobs, streamGit } from './process.js';
+import { OBJECT_ID, ZERO_ID } from './object-id.js';
 
 export interface ReceiveUpdate {
   oldSha: string;
@@ -34,8 +35,6 @@ export interface ReceiveScanOptions {
   policy: Policy;
 }
 
-const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-const ZERO_SHA = /^0+$/;
 
 /** The pre-receive hook's stdin, one update per line. A malformed line is an error: better refuse than guess. */
 export function parseReceiveUpdates(text: string): ReceiveUpdate[] {
@@ -58,7 +57,7 @@ export function parseReceiveUpdates(text: string): ReceiveUpdate[] {
 
 /** True for an update that deletes its ref (it brings no objects). */
 export function isDeletion(u: ReceiveUpdate): boolean {
-  return ZERO_SHA.test(u.newSha);
+  return ZERO_ID.test(u.newSha);
 }
 
 export async function scanReceive(options: ReceiveScanOptions): Promise<ScanResult> {
