@@ -18,7 +18,7 @@ import type { ContentFindings, FindingFilterOptions, FindingSink, Fragment, Frag
 
 export type { ContentFindings, FindingFilterOptions, FindingSink, Fragment, FragmentMeta, StreamedFragment } from './fragment.js';
 /** Pre-filters and buffers sources may use before they build fragments (see above). */
-export { allocateReadBuffer, forEachTraceCandidate, hasKeyTrace } from '../detector/index.js';
+export { allocateReadBuffer, forEachTraceCandidate, hasKeyTrace, textFormOf, type TextForm } from '../detector/index.js';
 export { isBase64Code } from '../detector/decoders.js';
 
 /** Whether a `mirra-scan:allow` marker counts in this content: never in a commit or tag message, which no reviewer reads as code. */
@@ -123,6 +123,9 @@ export const WINDOW_EDGE_MARGIN = MAX_ENCODED_KEY_LENGTH * 2 + 64;
 /** How much a window may overlap the next at most: the next one starts within this of the end. */
 export const WINDOW_OVERLAP = Math.max(4096, WINDOW_EDGE_MARGIN * 2);
 
+/** How many bytes before a nominal cut `cutNear` looks at (the earliest cut is WINDOW_OVERLAP - WINDOW_EDGE_MARGIN before it). */
+export const CUT_VIEW_BEFORE = WINDOW_OVERLAP - WINDOW_EDGE_MARGIN + 2;
+
 /**
  * Scans content that arrives in pieces (a large file read in chunks, standard input) through
  * `window`; `read` as in StreamedFragment.
@@ -137,23 +140,77 @@ export function findingsInWindows(
   meta: FragmentMeta,
   options: FindingFilterOptions = {},
 ): ContentFindings {
+  return scanWindows(read, window, meta, options).findings;
+}
+
+/**
+ * A part of some content scanned on its own (a segment of a big file, see
+ * src/sources/files/segments.ts): from `start`, a place where a window could start (see `cutNear`), to
+ * `end`, where the next part starts.
+ */
+export interface WindowRange {
+  start: number;
+  /** Keys that start here or later are the next part's; reading stops WINDOW_EDGE_MARGIN past it, so a key that starts before it is seen whole. */
+  end: number;
+  /** The content's text form, from its start (its BOM or first window): the same for every part. */
+  form: TextForm;
+  /** The byte (UTF-16: the unit) before `start` is not a line feed. */
+  midLine: boolean;
+}
+
+/**
+ * What scanning a range found: findings with lines counted from the range's start (its first line
+ * is line 1 + `lineOffset`, its columns as if the line began at `start`), how many newlines the range
+ * holds, and the width (UTF-16 code units) of its text after its last newline, or of all of it when
+ * it has none. Who joins the parts in order adds the newlines before a part to its lines, and the
+ * width carried into it to the columns on its first line (see `joinRangeFindings`).
+ */
+export interface RangeFindings {
+  findings: ContentFindings;
+  newlines: number;
+  width: number;
+}
+
+/** `findingsInWindows` over the part of the content `range` gives (the whole content without one). */
+export function findingsInRange(
+  read: (buf: Buffer, offset: number) => number,
+  window: Buffer,
+  meta: FragmentMeta,
+  options: FindingFilterOptions,
+  range: WindowRange,
+): RangeFindings {
+  return scanWindows(read, window, meta, options, range);
+}
+
+function scanWindows(
+  read: (buf: Buffer, offset: number) => number,
+  window: Buffer,
+  meta: FragmentMeta,
+  options: FindingFilterOptions,
+  range?: WindowRange,
+): RangeFindings {
   if (window.length < WINDOW_OVERLAP * 2) throw new RangeError(`a window must hold at least ${WINDOW_OVERLAP * 2} bytes`);
   const findings: ContentFindings = [];
   const tally = { unlocated: 0 };
-  let fileOffset = 0; // where the current window starts in the content
-  let linesBefore = 0; // newlines before fileOffset
+  let fileOffset = range?.start ?? 0; // where the current window starts in the content
+  let linesBefore = 0; // newlines between the start and fileOffset
   let columnCarry = 0; // UTF-16 code units of the line that runs into this window from the ones before
-  let form: TextForm = 'utf8';
+  let form: TextForm = range?.form ?? 'utf8';
   let carried = 0; // bytes at the front of the window that the window before had read already
-  let midLine = false; // the window starts inside a line (the one before was cut at a delimiter)
+  let midLine = range?.midLine ?? false; // the window starts inside a line (the one before was cut at a delimiter)
+  const end = range?.end ?? Number.POSITIVE_INFINITY;
+  const limit = end + WINDOW_EDGE_MARGIN; // nothing past this is read
   for (;;) {
-    const got = carried + readFull(read, window.subarray(carried), fileOffset + carried);
+    const want = Math.min(window.length, limit - fileOffset);
+    const got = carried + readFull(read, window.subarray(carried, want), fileOffset + carried);
     if (got === 0) break;
     const view = window.subarray(0, got);
     let bom = 0;
     if (fileOffset === 0) ({ form, bomLength: bom } = textFormOf(view));
-    const last = got < window.length;
-    const next = last ? got : nextWindowStart(view, form, bom);
+    const atEnd = got < want; // the content ends in this window
+    const last = atEnd || fileOffset + got >= limit;
+    // Keys from `next` on are the next window's (or the next range's).
+    const next = last ? Math.min(got, end - fileOffset) : nextWindowStart(view, form, bom);
     const firstLine = linesBefore + 1 + (meta.lineOffset ?? 0);
     const newlines = form === 'utf8' ? new NewlineCounter(view, bom) : undefined;
     const located = scanContent(view, {
@@ -164,14 +221,13 @@ export function findingsInWindows(
       skipInlineAllowed: honoursInlineAllow(meta, options),
       // A window that starts (or ends) inside a line: no marker counts on that line's part.
       headCut: midLine,
-      tailCut: !last,
+      tailCut: !atEnd,
       tally,
-      // Keys from `next` on are the next window's (counted there).
-      ownedBefore: last ? undefined : Math.floor((next - bom) / (form === 'utf8' ? 1 : 2)),
+      ownedBefore: next < got ? Math.floor((next - bom) / (form === 'utf8' ? 1 : 2)) : undefined,
     });
     for (const k of located) {
       const byteStart = bom + (form === 'utf8' ? k.start : 2 * k.start);
-      if (!last && byteStart >= next) continue; // the next window owns it
+      if (byteStart >= next) continue; // the next window owns it
       const f = toFinding(k, meta);
       if (columnCarry > 0 && k.line === firstLine) {
         f.column += columnCarry;
@@ -179,18 +235,66 @@ export function findingsInWindows(
       }
       findings.push(f);
     }
-    if (last) break;
+    if (last && !range) break;
     const lineStart = lastLineStart(view, bom, next, form);
     columnCarry = lineStart < 0 ? columnCarry + textWidth(view, bom, next, form) : textWidth(view, lineStart, next, form);
     linesBefore += newlines ? newlines.before(next) : countNewlines(view, bom, next, form);
+    if (last) break;
     midLine = form === 'utf8' ? view[next - 1] !== 10 : unitAt(view, next - 2, form) !== 10;
     fileOffset += next;
     carried = got - next;
     window.copyWithin(0, next, got);
   }
   if (tally.unlocated) findings.unlisted = tally.unlocated;
-  return findings;
+  return { findings, newlines: linesBefore, width: columnCarry };
 }
+
+/**
+ * Joins the findings of the consecutive parts of one content, scanned apart (`findingsInRange`), into
+ * what one scan of it finds: lines and columns moved by what comes before each part, at most
+ * FINDINGS_KEPT_PER_CONTENT kept in order and the rest counted in `unlisted`.
+ */
+export function joinRangeFindings(parts: readonly RangeFindings[], lineOffset = 0): ContentFindings {
+  const joined: ContentFindings = [];
+  let unlisted = 0;
+  let linesBefore = 0;
+  let columnCarry = 0;
+  for (const part of parts) {
+    unlisted += part.findings.unlisted ?? 0;
+    for (const f of part.findings) {
+      if (joined.length >= FINDINGS_KEPT_PER_CONTENT) {
+        unlisted++;
+        continue;
+      }
+      if (columnCarry > 0 && f.line === lineOffset + 1) {
+        f.column += columnCarry;
+        if (f.endLine === f.line) f.endColumn += columnCarry;
+      }
+      f.line += linesBefore;
+      f.endLine += linesBefore;
+      joined.push(f);
+    }
+    columnCarry = part.newlines > 0 ? part.width : columnCarry + part.width;
+    linesBefore += part.newlines;
+  }
+  if (unlisted > 0) joined.unlisted = unlisted;
+  return joined;
+}
+
+/**
+ * Where content may be cut near `at` by the rule windows are cut by (a line start, else just after a
+ * delimiter): `view` holds the content's bytes from `at - CUT_VIEW_BEFORE` to `at + WINDOW_EDGE_MARGIN`
+ * (`at` a whole number of code units past the BOM). Returns the cut (relative to the view's start; at
+ * most one code unit past `at`) and whether it falls inside a line. Every reader of those bytes finds the same cut.
+ */
+export function cutNear(view: Buffer, form: TextForm): { cut: number; midLine: boolean } {
+  if (view.length !== CUT_VIEW_BEFORE + WINDOW_EDGE_MARGIN) throw new RangeError(`a cut is chosen from ${CUT_VIEW_BEFORE + WINDOW_EDGE_MARGIN} bytes`);
+  const cut = CUT_UNIT_BEFORE + nextWindowStart(view.subarray(CUT_UNIT_BEFORE), form, 0);
+  return { cut, midLine: form === 'utf8' ? view[cut - 1] !== 10 : unitAt(view, cut - 2, form) !== 10 };
+}
+
+/** `cutNear` sees one code unit before the earliest cut, to tell whether the cut falls inside a line. */
+const CUT_UNIT_BEFORE = 2;
 
 /** The findings of a streamed fragment, and how many bytes it held (every byte is read once). */
 export function findingsOfStream(fragment: StreamedFragment, options: FindingFilterOptions = {}): { findings: ContentFindings; bytes: number } {

@@ -11,6 +11,7 @@ import { isMainThread, parentPort, receiveMessageOnPort, workerData, type Messag
 import { SECRET, type Finding } from '../../finding.js';
 import { fsPath } from '../file-names.js';
 import { allocateReadBuffer, findingsOf, findingsOfStream, forEachTraceCandidate, type ContentFindings, type FindingFilterOptions, type FragmentMeta } from '../../fragments/index.js';
+import { scanClaimedSegments, type SegmentOutcome, type SegmentPlan } from './segments.js';
 
 /**
  * Files are read through one reused buffer of this size (one per thread); bigger files are read in
@@ -31,8 +32,16 @@ export interface FileJob {
 
 export type FileOutcome = { findings: ContentFindings; bytes: number } | { error: string };
 
+/** What a thread may do with a file: scan it, or leave a big one to be scanned in segments by every thread (segments.ts). */
+export type JobOutcome = FileOutcome | { segmented: true };
+
+/** How files are read: the scan loop's options, and from what size a file is left to be scanned in segments. */
+export interface FileReadOptions extends FindingFilterOptions {
+  segmentedFrom?: number;
+}
+
 /** Reads `abs` through `window` and returns its findings (`rel` names it in them), or why it could not be read. */
-export function scanFileAt(abs: string, rel: string, window: Buffer, options: FindingFilterOptions): FileOutcome {
+export function scanFileAt(abs: string, rel: string, window: Buffer, options: FileReadOptions): JobOutcome {
   let fd: number;
   try {
     fd = fs.openSync(fsPath(abs), 'r');
@@ -44,6 +53,7 @@ export function scanFileAt(abs: string, rel: string, window: Buffer, options: Fi
     // One read tells a small file (the common case: no stat needed) from one that needs windows.
     const n = readFull(fd, window, 0, 0);
     if (n < window.length) return { findings: findingsOf({ ...meta, content: window.subarray(0, n) }, options), bytes: n };
+    if (options.segmentedFrom !== undefined && fs.fstatSync(fd).size >= options.segmentedFrom) return { segmented: true };
     return findingsOfStream({ ...meta, read: (buf, offset) => fs.readSync(fd, buf, 0, buf.length, offset), window }, options);
   } catch (e) {
     return { error: describe(e) };
@@ -81,8 +91,8 @@ function scanBatch(
   start: number,
   end: number,
   window: Buffer,
-  options: FindingFilterOptions,
-  onOutcome: (index: number, outcome: FileOutcome) => void,
+  options: FileReadOptions,
+  onOutcome: (index: number, outcome: JobOutcome) => void,
 ): void {
   const read: Array<{ index: number; at: number; length: number; alone: boolean }> = [];
   let used = 0;
@@ -156,7 +166,7 @@ function scanBatch(
   flush();
 }
 
-function metaOf(rel: string): FragmentMeta {
+export function metaOf(rel: string): FragmentMeta {
   return { file: rel, source: 'file', commit: null, place: 'working-tree' };
 }
 
@@ -198,8 +208,8 @@ export function scanSharedJobs(
   jobs: readonly FileJob[],
   shared: Int32Array,
   window: Buffer,
-  options: FindingFilterOptions,
-  onOutcome: (index: number, outcome: FileOutcome) => void,
+  options: FileReadOptions,
+  onOutcome: (index: number, outcome: JobOutcome) => void,
   jobsUpTo: (n: number) => number = () => jobs.length,
 ): void {
   for (;;) {
@@ -223,9 +233,12 @@ function unpackJobs(packed: string, into: FileJob[]): void {
   for (let i = 0; i + 1 < parts.length; i += 2) into.push({ abs: parts[i], rel: parts[i + 1] });
 }
 
-/** What a worker sends back: outcomes worth reporting (findings or errors), with each key beside its finding. */
+type FindingWithKey = Omit<Finding, typeof SECRET> & { key: string };
+
+/** What a worker sends back once the list of files is done: outcomes worth reporting (findings, errors, files left to be scanned in segments), with each key beside its finding. */
 export interface WorkerReport {
-  outcomes: Array<{ index: number; error?: string; bytes: number; findings: Array<Omit<Finding, typeof SECRET> & { key: string }>; unlisted?: number }>;
+  kind: 'jobs';
+  outcomes: Array<{ index: number; error?: string; segmented?: true; bytes: number; findings: FindingWithKey[]; unlisted?: number }>;
   /** How many files were read without findings or errors, and their bytes. */
   quietFiles: number;
   quietBytes: number;
@@ -233,11 +246,36 @@ export interface WorkerReport {
 
 /** The first message a worker gets: the port jobs arrive on, the shared counters, the options. */
 export interface WorkerStart {
+  kind: 'start';
   port: MessagePort;
   shared: SharedArrayBuffer;
   /** This worker's flag in `shared`. */
   slot: number;
-  options: FindingFilterOptions;
+  options: FileReadOptions;
+}
+
+/** A big file whose segments every thread takes from the counter `claim` (after the list of files). */
+export interface SegmentsJob {
+  kind: 'segments';
+  /** Names the file in the reply. */
+  id: number;
+  abs: string;
+  rel: string;
+  plan: SegmentPlan;
+  claim: SharedArrayBuffer;
+}
+
+/** A worker's reply to a SegmentsJob, sent only when it took segments of the file. */
+export interface SegmentsReport {
+  kind: 'segments';
+  id: number;
+  outcomes: Array<{ k: number; error: string } | { k: number; newlines: number; width: number; findings: FindingWithKey[]; unlisted?: number }>;
+}
+
+/** A segment's outcome as a worker sent it, with each key back under its symbol. */
+export function segmentFromWorker(o: SegmentsReport['outcomes'][number]): SegmentOutcome {
+  if ('error' in o) return o;
+  return { k: o.k, newlines: o.newlines, width: o.width, findings: Object.assign(o.findings.map(findingFromWorker), o.unlisted ? { unlisted: o.unlisted } : {}) };
 }
 
 /** Puts each key back under its symbol (structured clone drops symbol-keyed fields). */
@@ -250,7 +288,22 @@ export const WORKER_MARK = 'mirra-scan:file-worker';
 
 if (!isMainThread && parentPort && workerData === WORKER_MARK) {
   const parent = parentPort;
-  parent.once('message', ({ port, shared: sharedBuffer, slot, options }: WorkerStart) => {
+  const window = allocateReadBuffer(READ_WINDOW_BYTES);
+  let options: FileReadOptions = {};
+  parent.on('message', (message: WorkerStart | SegmentsJob) => {
+    if (message.kind === 'segments') {
+      const { id, abs, rel, plan, claim } = message;
+      const outcomes = scanClaimedSegments(abs, metaOf(rel), plan, new Int32Array(claim), window, options, describe);
+      const report: SegmentsReport = {
+        kind: 'segments',
+        id,
+        outcomes: outcomes.map((o) => ('error' in o ? o : { ...o, findings: o.findings.map(withKey), unlisted: o.findings.unlisted })),
+      };
+      if (outcomes.length > 0) parent.postMessage(report);
+      return;
+    }
+    const { port, shared: sharedBuffer, slot } = message;
+    options = message.options;
     const shared = new Int32Array(sharedBuffer);
     Atomics.store(shared, slot, 1);
     const jobs: FileJob[] = [];
@@ -268,17 +321,17 @@ if (!isMainThread && parentPort && workerData === WORKER_MARK) {
         Atomics.wait(shared, SHARED.epoch, epoch, 200);
       }
     };
-    const window = allocateReadBuffer(READ_WINDOW_BYTES);
-    const report: WorkerReport = { outcomes: [], quietFiles: 0, quietBytes: 0 };
+    const report: WorkerReport = { kind: 'jobs', outcomes: [], quietFiles: 0, quietBytes: 0 };
     scanSharedJobs(
       jobs,
       shared,
       window,
       options,
       (index, outcome) => {
-        if ('error' in outcome) report.outcomes.push({ index, error: outcome.error, bytes: 0, findings: [] });
+        if ('segmented' in outcome) report.outcomes.push({ index, segmented: true, bytes: 0, findings: [] });
+        else if ('error' in outcome) report.outcomes.push({ index, error: outcome.error, bytes: 0, findings: [] });
         else if (outcome.findings.length > 0) {
-          report.outcomes.push({ index, bytes: outcome.bytes, findings: outcome.findings.map((f) => ({ ...f, key: f[SECRET] })), unlisted: outcome.findings.unlisted });
+          report.outcomes.push({ index, bytes: outcome.bytes, findings: outcome.findings.map(withKey), unlisted: outcome.findings.unlisted });
         } else {
           report.quietFiles++;
           report.quietBytes += outcome.bytes;
@@ -287,6 +340,11 @@ if (!isMainThread && parentPort && workerData === WORKER_MARK) {
       jobsUpTo,
     );
     port.close();
+    // The worker stays for the big files' segments (SegmentsJob) until the scan ends it.
     parent.postMessage(report);
   });
+}
+
+function withKey(f: Finding): FindingWithKey {
+  return { ...f, key: f[SECRET] };
 }

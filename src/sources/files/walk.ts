@@ -12,7 +12,7 @@ import fg from 'fast-glob';
 import { UsageError } from '../../errors.js';
 import type { Finding, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
 import { defaultPolicy, findRoot, type PathRules, type Policy } from '../../policy/index.js';
-import { bytePathString, displayName, mayHaveLostBytes, relativeName, resolveByteNamedPath } from '../file-names.js';
+import { bytePathString, displayName, fsPath, mayHaveLostBytes, relativeName, resolveByteNamedPath } from '../file-names.js';
 import { readStdinChunk } from './stdin.js';
 import { readTrackedPaths, type TrackedPaths } from './tracked.js';
 import { addFindings, allocateReadBuffer, findingsOfStream, type ContentFindings, type FindingFilterOptions } from '../../fragments/index.js';
@@ -20,14 +20,22 @@ import {
   READ_WINDOW_BYTES,
   SHARED,
   WORKER_MARK,
+  describe,
   findingFromWorker,
+  metaOf,
   packJobs,
   scanSharedJobs,
+  segmentFromWorker,
   type FileJob,
   type FileOutcome,
+  type FileReadOptions,
+  type JobOutcome,
+  type SegmentsJob,
+  type SegmentsReport,
   type WorkerReport,
   type WorkerStart,
 } from './file-worker.js';
+import { ChangedWhileRead, joinSegments, planSegments, scanClaimedSegments, segmentSizes, type SegmentOutcome, type SegmentPlan, type SegmentSizes } from './segments.js';
 
 export { READ_WINDOW_BYTES } from './file-worker.js';
 
@@ -49,6 +57,11 @@ export interface FileScanOptions {
    * machine's parallelism); at most MAX_WORKERS + 1 = 3 run. 1 scans on this thread only.
    */
   threads?: number;
+  /**
+   * From what size a file is scanned in segments by every thread at once, and how big they are
+   * (default: segments.ts, or MIRRA_SCAN_SEGMENTS). Only with more than one thread.
+   */
+  segments?: SegmentSizes;
   /** Called now and then with how far the scan is (a progress line): files found, files taken to be read, one being read. */
   onProgress?: (progress: FileScanProgress) => void;
 }
@@ -83,7 +96,7 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
   const policy = options.policy ?? defaultPolicy(options.cwd);
   const paths = options.paths.length > 0 ? options.paths : ['.'];
   const filterOptions: FindingFilterOptions = { inlineAllow: policy.inlineAllow };
-  const queue = new JobQueue(threadCount(options.threads), filterOptions, options.onProgress);
+  const queue = new JobQueue(threadCount(options.threads), filterOptions, options.segments ?? segmentSizes(), options.onProgress);
   const items: Item[] = [];
   const named = new Set<string>();
   // What the command line names, by real path: a walk of a folder that holds one of them leaves it
@@ -121,7 +134,7 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
       if (!st.isDirectory()) {
         // Named explicitly: scanned even if ignored; not a regular file (a FIFO, a device) cannot be read in windows.
         if (!st.isFile()) throw new UsageError(`cannot read ${JSON.stringify(rel || p)}: not a regular file`);
-        items.push({ kind: 'file', job: queue.add(bytes ? bytePathString(bytes) : abs, rel || path.basename(abs)), named: true });
+        items.push({ kind: 'file', job: queue.add(bytes ? bytePathString(bytes) : abs, rel || path.basename(abs), st.size), named: true });
         continue;
       }
       // Ignore files apply from the repository that holds the folder (this one, or another).
@@ -158,47 +171,111 @@ class JobQueue {
   private readonly shared = new Int32Array(new SharedArrayBuffer((SHARED.workerStarted + MAX_WORKERS) * 4));
   private readonly workers: Array<{ worker: Worker; port: MessagePort; report: Promise<WorkerReport> }> = [];
   private sent = 0;
+  private readonly options: FileReadOptions;
+  /** Big files being scanned in segments, by id (see scanSegmented). */
+  private readonly segmented = new Map<number, SegmentedFile>();
 
   constructor(
     private readonly threads: number,
-    private readonly options: FindingFilterOptions,
+    options: FindingFilterOptions,
+    private readonly segments: SegmentSizes,
     private readonly onProgress?: (progress: FileScanProgress) => void,
   ) {
     Atomics.store(this.shared, SHARED.total, -1);
+    this.options = { ...options, segmentedFrom: threads > 1 ? segments.minFileBytes : undefined };
   }
 
-  /** Adds a file to read; returns its job index. */
-  add(abs: string, rel: string): number {
+  /** Adds a file to read (`size` when known); returns its job index. */
+  add(abs: string, rel: string, size?: number): number {
     this.jobs.push({ abs, rel });
     const n = this.jobs.length;
     if (this.onProgress && n % 64 === 0) this.onProgress({ read: this.taken(), found: n, walking: true, current: rel });
-    if (n === PARALLEL_MIN_FILES && this.threads > 1) this.startWorkers();
+    // A file big enough to be scanned in segments: the workers start now, to be ready to help with it.
+    const big = size !== undefined && this.options.segmentedFrom !== undefined && size >= this.options.segmentedFrom;
+    if ((n === PARALLEL_MIN_FILES || big) && this.threads > 1 && this.workers.length === 0) this.startWorkers();
     if (this.workers.length > 0 && n - this.sent >= SEND_BATCH) this.send();
     return n - 1;
   }
 
-  /** Scans what is left (with the workers, if any) and gathers every outcome by job index. */
+  /**
+   * Scans what is left (with the workers, if any) and gathers every outcome by job index. Big files
+   * a thread met in the list are left for last and scanned in segments by every thread (this one's
+   * first, while the workers finish their share of the list).
+   */
   async finish(): Promise<{ outcomes: Array<FileOutcome | undefined>; quiet: { files: number; bytes: number } }> {
-    const outcomes: Array<FileOutcome | undefined> = new Array(this.jobs.length);
+    const outcomes: Array<JobOutcome | undefined> = new Array(this.jobs.length);
     const quiet = { files: 0, bytes: 0 };
     this.send();
     Atomics.store(this.shared, SHARED.total, this.jobs.length);
     this.wake();
     const window = allocateReadBuffer(READ_WINDOW_BYTES);
+    const big: number[] = [];
     scanSharedJobs(this.jobs, this.shared, window, this.options, (index, outcome) => {
       outcomes[index] = outcome;
+      if ('segmented' in outcome) big.push(index);
       this.onProgress?.({ read: this.taken(), found: this.jobs.length, walking: false, current: this.jobs[index].rel });
     });
+    await this.scanSegmented(big, outcomes, window);
     // A worker that has not taken a batch yet (still starting) never will: the counter is past the end.
     const started = this.workers.filter((_, i) => Atomics.load(this.shared, SHARED.workerStarted + i) === 1);
+    const bigOfWorkers: number[] = [];
     for (const report of await Promise.all(started.map((w) => w.report))) {
       quiet.files += report.quietFiles;
       quiet.bytes += report.quietBytes;
       for (const o of report.outcomes) {
-        outcomes[o.index] = o.error !== undefined ? { error: o.error } : { bytes: o.bytes, findings: Object.assign(o.findings.map(findingFromWorker), o.unlisted ? { unlisted: o.unlisted } : {}) };
+        if (o.segmented) bigOfWorkers.push(o.index);
+        outcomes[o.index] = o.segmented
+          ? { segmented: true }
+          : o.error !== undefined
+            ? { error: o.error }
+            : { bytes: o.bytes, findings: Object.assign(o.findings.map(findingFromWorker), o.unlisted ? { unlisted: o.unlisted } : {}) };
       }
     }
-    return { outcomes, quiet };
+    await this.scanSegmented(bigOfWorkers, outcomes, window);
+    return { outcomes: outcomes as Array<FileOutcome | undefined>, quiet };
+  }
+
+  /**
+   * Scans the files `indices` in segments (segments.ts): plans each, hands it to the workers, takes
+   * segments itself from the shared counter, then waits for the segments the workers took.
+   */
+  private async scanSegmented(indices: number[], outcomes: Array<JobOutcome | undefined>, window: Buffer): Promise<void> {
+    if (indices.length === 0) return;
+    if (this.workers.length === 0) {
+      // A walk too small to have started them: they start now, and are sent the list (all taken) to close it.
+      this.startWorkers();
+      this.send();
+    }
+    const files: SegmentedFile[] = [];
+    for (const index of indices) {
+      const { abs, rel } = this.jobs[index];
+      let plan: SegmentPlan;
+      let fd = -1;
+      try {
+        fd = fs.openSync(fsPath(abs), 'r');
+        plan = planSegments(fd, this.segments.segmentBytes);
+      } catch (e) {
+        outcomes[index] = { error: e instanceof ChangedWhileRead ? e.message : describe(e) };
+        continue;
+      } finally {
+        if (fd >= 0) fs.closeSync(fd);
+      }
+      const claim = new SharedArrayBuffer(4);
+      const file = new SegmentedFile(this.segmented.size, index, plan, new Int32Array(claim));
+      this.segmented.set(file.id, file);
+      const job: SegmentsJob = { kind: 'segments', id: file.id, abs, rel, plan, claim };
+      for (const w of this.workers) w.worker.postMessage(job);
+      files.push(file);
+    }
+    for (const file of files) {
+      if (this.segments.workersOnly && this.workers.length > 0) break;
+      const { abs, rel } = this.jobs[file.index];
+      this.onProgress?.({ read: this.taken(), found: this.jobs.length, walking: false, current: rel });
+      file.add(scanClaimedSegments(abs, metaOf(rel), file.plan, file.claim, window, this.options, describe));
+    }
+    for (const file of files) {
+      outcomes[file.index] = joinSegments(this.jobs[file.index].abs, file.plan, await file.all);
+    }
   }
 
   stop(): void {
@@ -217,12 +294,16 @@ class JobQueue {
       const worker = new Worker(WORKER_URL, { workerData: WORKER_MARK });
       const { port1, port2 } = new MessageChannel();
       const report = new Promise<WorkerReport>((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`a scan worker stopped early (exit code ${code})`)));
+        worker.on('message', (m: WorkerReport | SegmentsReport) => (m.kind === 'jobs' ? resolve(m) : this.segmented.get(m.id)?.add(m.outcomes.map(segmentFromWorker))));
+        const fail = (e: Error) => {
+          reject(e);
+          for (const file of this.segmented.values()) file.fail(e);
+        };
+        worker.once('error', fail);
+        worker.once('exit', (code) => fail(new Error(`a scan worker stopped early (exit code ${code})`)));
       });
       report.catch(() => {}); // awaited in finish(); a failure there ends the run with exit code 2
-      const start: WorkerStart = { port: port2, shared: this.shared.buffer as SharedArrayBuffer, slot: SHARED.workerStarted + i, options: this.options };
+      const start: WorkerStart = { kind: 'start', port: port2, shared: this.shared.buffer as SharedArrayBuffer, slot: SHARED.workerStarted + i, options: this.options };
       worker.postMessage(start, [port2]);
       this.workers.push({ worker, port: port1, report });
     }
@@ -241,6 +322,34 @@ class JobQueue {
   private wake(): void {
     Atomics.add(this.shared, SHARED.epoch, 1);
     Atomics.notify(this.shared, SHARED.epoch);
+  }
+}
+
+/** A big file being scanned in segments: the outcomes of its segments as the threads report them. */
+class SegmentedFile {
+  private readonly outcomes: SegmentOutcome[] = [];
+  private settle!: { resolve: (o: SegmentOutcome[]) => void; reject: (e: Error) => void };
+  /** Every segment's outcome, once all are in; rejected if a worker fails first. */
+  readonly all = new Promise<SegmentOutcome[]>((resolve, reject) => (this.settle = { resolve, reject }));
+
+  constructor(
+    readonly id: number,
+    /** Its job index. */
+    readonly index: number,
+    readonly plan: SegmentPlan,
+    /** The next segment to take (shared by every thread). */
+    readonly claim: Int32Array,
+  ) {
+    this.all.catch(() => {}); // awaited in scanSegmented
+  }
+
+  add(outcomes: SegmentOutcome[]): void {
+    for (const o of outcomes) this.outcomes.push(o);
+    if (this.outcomes.length === this.plan.starts.length) this.settle.resolve(this.outcomes);
+  }
+
+  fail(e: Error): void {
+    if (this.outcomes.length < this.plan.starts.length) this.settle.reject(e);
   }
 }
 
