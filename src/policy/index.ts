@@ -19,7 +19,7 @@ import { findRoot } from './repo-root.js';
 import { readFileAtRevision } from './revision.js';
 
 export { findRoot } from './repo-root.js';
-export { GIT_IGNORE_FILE, PathRules, SCAN_IGNORE_FILE, type IgnoreFileReader, type TrackedPaths } from './path-rules.js';
+export { GIT_IGNORE_FILE, PathRules, SCAN_IGNORE_FILE, type IgnoreFileReader, type PathRulesData, type TrackedPaths } from './path-rules.js';
 
 export interface PolicyInputs {
   /** The repository root (or the folder outside a repository): paths are relative to it. */
@@ -55,6 +55,8 @@ export class Policy {
   readonly ignorePaths: readonly string[];
   private readonly allowed: Set<string>;
   private readonly read: IgnoreFileReader;
+  /** The root, when ignore files are read from the working tree there (no other reader given). */
+  private readonly readsFrom: string | undefined;
   private treeRules: PathRules | undefined;
 
   constructor(inputs: PolicyInputs) {
@@ -64,6 +66,7 @@ export class Policy {
     this.inlineAllow = inputs.inlineAllow !== false;
     this.allowed = new Set([...(inputs.allowedKeySha256 ?? []), ...(inputs.baselineKeySha256 ?? [])].map((h) => h.toLowerCase()));
     this.read = inputs.readIgnoreFile ?? workingTreeReader(inputs.root);
+    this.readsFrom = inputs.readIgnoreFile ? undefined : inputs.root;
   }
 
   /**
@@ -76,7 +79,8 @@ export class Policy {
 
   /** The rules for a walk of the working tree under `base` (the root, or another repository's): `.gitignore` counts for untracked files. */
   walkRules(base: string, tracked: TrackedPaths | null): PathRules {
-    return this.rules({ gitignore: true, tracked, read: base === this.root ? this.read : workingTreeReader(base) });
+    const own = base === this.root;
+    return this.rules({ gitignore: true, tracked, read: own ? this.read : workingTreeReader(base), readsFrom: own ? this.readsFrom : base });
   }
 
   /** Is this key allowed wherever it is (allowed keys, the baseline)? */
@@ -107,13 +111,14 @@ export class Policy {
     return before - result.findings.length;
   }
 
-  private rules(o: { gitignore: boolean; tracked?: TrackedPaths | null; read?: IgnoreFileReader }): PathRules {
+  private rules(o: { gitignore: boolean; tracked?: TrackedPaths | null; read?: IgnoreFileReader; readsFrom?: string }): PathRules {
     return new PathRules({
       patterns: [...this.ignorePaths],
       honourIgnoreFiles: this.honourIgnoreFiles,
       gitignore: o.gitignore,
       tracked: o.tracked,
       read: o.read ?? this.read,
+      readsFrom: o.readsFrom,
     });
   }
 }

@@ -32,6 +32,21 @@ export interface PathRulesOptions {
   read: IgnoreFileReader;
   /** A walk of a folder named on the command line: ignore files above it do not apply. */
   floor?: string;
+  /**
+   * The folder on disk `read` reads ignore files from (`read` is the working tree's reader there), when
+   * it is: then another thread can rebuild these rules from `toData()`. Unset for any other reader.
+   */
+  readsFrom?: string;
+}
+
+/**
+ * Rules as plain data, for a worker thread that walks part of the same tree: the options (no reader:
+ * the thread reads further ignore files from `readsFrom` itself) and the text of every ignore file
+ * read so far, by folder.
+ */
+export interface PathRulesData {
+  options: Omit<PathRulesOptions, 'read'>;
+  loaded: Array<[relDir: string, git: string | null, scan: string | null]>;
 }
 
 type Family = 'git' | 'scan';
@@ -42,9 +57,27 @@ const newIgnore = (): Ignore => (makeIgnore ??= createRequire(import.meta.url)('
 
 export class PathRules {
   private readonly byDir = new Map<string, { git: Ignore | null; scan: Ignore | null }>();
+  /** The texts behind `byDir`, kept for `toData()` (only when another thread could need them). */
+  private readonly texts: PathRulesData['loaded'] | null;
   private top: Ignore | null = null;
 
-  constructor(private readonly options: PathRulesOptions) {}
+  constructor(private readonly options: PathRulesOptions) {
+    this.texts = options.readsFrom !== undefined && options.honourIgnoreFiles ? [] : null;
+  }
+
+  /** These rules as data another thread rebuilds them from (`fromData`); null when they read ignore files from elsewhere than a folder on disk. */
+  toData(): PathRulesData | null {
+    if (this.options.honourIgnoreFiles && this.texts === null) return null;
+    const { patterns, honourIgnoreFiles, gitignore, tracked, floor, readsFrom } = this.options;
+    return { options: { patterns, honourIgnoreFiles, gitignore, tracked, floor, readsFrom }, loaded: this.texts ?? [] };
+  }
+
+  /** The rules `toData()` described, reading further ignore files with `read` (the working tree's reader under `data.options.readsFrom`). */
+  static fromData(data: PathRulesData, read: IgnoreFileReader): PathRules {
+    const rules = new PathRules({ ...data.options, read });
+    for (const [relDir, git, scan] of data.loaded) rules.remember(relDir, git, scan);
+    return rules;
+  }
 
   /** The same rules for a walk of `floor` named on the command line: only ignore files inside it count. */
   from(floor: string): PathRules {
@@ -75,15 +108,16 @@ export class PathRules {
     const o = this.options;
     if (!o.honourIgnoreFiles || this.byDir.has(relDir)) return;
     if (o.floor !== undefined && !(relDir === o.floor || relDir.startsWith(o.floor + '/'))) return;
-    this.byDir.set(relDir, {
-      git: o.gitignore ? this.read(relDir, GIT_IGNORE_FILE) : null,
-      scan: this.read(relDir, SCAN_IGNORE_FILE),
-    });
+    this.remember(relDir, o.gitignore ? this.read(relDir, GIT_IGNORE_FILE) : null, this.read(relDir, SCAN_IGNORE_FILE));
   }
 
-  private read(relDir: string, name: string): Ignore | null {
-    const text = this.options.read(relDir === '' ? name : `${relDir}/${name}`);
-    return text === null ? null : newIgnore().add(text);
+  private read(relDir: string, name: string): string | null {
+    return this.options.read(relDir === '' ? name : `${relDir}/${name}`);
+  }
+
+  private remember(relDir: string, git: string | null, scan: string | null): void {
+    this.byDir.set(relDir, { git: git === null ? null : newIgnore().add(git), scan: scan === null ? null : newIgnore().add(scan) });
+    this.texts?.push([relDir, git, scan]);
   }
 
   /** For rules already loaded (a walk loads them folder by folder as it goes). */

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describe as describeError } from '../../src/sources/files/file-worker.js';
+import { describe as describeError } from '../../src/sources/files/read-file.js';
 import { joinSegments, planSegments, scanClaimedSegments, SEGMENT_BYTES, SEGMENTED_MIN_BYTES } from '../../src/sources/files/segments.js';
 import { fakeKey } from '../support/fake-keys.js';
 

@@ -435,8 +435,9 @@ describe('odd trees: errors are listed and the scan goes on', () => {
 describe('a large walk, shared with worker threads', () => {
   it('gives the same report, in the same order, on one thread and on several', () => {
     const many = path.join(tmp, 'many');
+    // 300 folders at the top: a level big enough that the threads share its folders out.
     for (let i = 0; i < 600; i++) {
-      const dir = path.join(many, `pkg${i % 17}`, `mod${i % 5}`);
+      const dir = path.join(many, `pkg${i % 300}`, `mod${i % 5}`);
       fs.mkdirSync(dir, { recursive: true });
       const body = i % 37 === 0 ? `export const k${i} = '${plantKey('untyped', 64 + (i % 60), 800 + i)}';\n` : `export const v${i} = ${i};\n`;
       fs.writeFileSync(path.join(dir, `f${i}.js`), body.repeat(1 + (i % 3)));

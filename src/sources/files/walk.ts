@@ -1,50 +1,52 @@
-// The file source: walks folders with fast-glob, honours .gitignore files (nested too) and
-// .mirrascanignore, and hands every file to the scan loop (src/fragments) as a fragment, read
-// through one reused buffer per thread (bigger files in bounded windows). A big walk is scanned by this thread and worker threads
-// together (see file-worker.ts); the report's order is the walk's order either way.
+// The file source: walks folders, honours .gitignore files (nested too) and .mirrascanignore, and
+// hands every file to the scan loop (src/fragments) as a fragment, read through one reused buffer per
+// thread (bigger files in bounded windows). A big walk is walked and scanned by this thread and a
+// worker thread together (see file-worker.ts); the report is the same however the work was split.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import fg from 'fast-glob';
+import { Worker } from 'node:worker_threads';
 import { UsageError } from '../../errors.js';
 import type { Finding, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
 import { defaultPolicy, findRoot, type PathRules, type Policy } from '../../policy/index.js';
-import { bytePathString, displayName, fsPath, mayHaveLostBytes, relativeName, resolveByteNamedPath } from '../file-names.js';
+import { bytePathString, fsPath, relativeName, resolveByteNamedPath } from '../file-names.js';
 import { readStdinChunk } from './stdin.js';
 import { readTrackedPaths, type TrackedPaths } from './tracked.js';
 import { addFindings, allocateReadBuffer, findingsOfStream, type ContentFindings, type FindingFilterOptions } from '../../fragments/index.js';
+import { FolderReader, realPathOf, type WalkSpec } from './folder-walk.js';
+import { FileBatch, READ_WINDOW_BYTES, describe, metaOf, type FileReadOptions } from './read-file.js';
+import { ChangedWhileRead, joinSegments, planSegments, scanClaimedSegments, segmentSizes, type SegmentOutcome, type SegmentPlan, type SegmentSizes } from './segments.js';
 import {
-  READ_WINDOW_BYTES,
   SHARED,
   WORKER_MARK,
-  describe,
-  findingFromWorker,
-  metaOf,
-  packJobs,
-  scanSharedJobs,
+  outcomeFromWorker,
   segmentFromWorker,
-  type FileJob,
-  type FileOutcome,
-  type FileReadOptions,
-  type JobOutcome,
+  tallySink,
+  takeUnits,
+  type ItemTally,
   type SegmentsJob,
   type SegmentsReport,
+  type ShareUnit,
   type WorkerReport,
+  type WorkerShare,
   type WorkerStart,
 } from './file-worker.js';
-import { ChangedWhileRead, joinSegments, planSegments, scanClaimedSegments, segmentSizes, type SegmentOutcome, type SegmentPlan, type SegmentSizes } from './segments.js';
 
-export { READ_WINDOW_BYTES } from './file-worker.js';
+export { READ_WINDOW_BYTES } from './read-file.js';
 
-/** A walk of at least this many files is shared with worker threads (below it, starting them costs more than it saves). */
+/** A walk that has found at least this many files is shared with worker threads (below it, starting one costs more than it saves). */
 export const PARALLEL_MIN_FILES = 400;
 /** At most this many workers besides this thread: each costs ~35 MB (its heap and read buffer), and three threads keep a big scan under 200 MB. */
 const MAX_WORKERS = 2;
-/** Jobs are sent to the workers in batches of this many. */
-const SEND_BATCH = 256;
+/**
+ * The top of a walk is listed here, a whole level at a time, until a level holds this many folders
+ * (or LIST_MOST_FOLDERS have been read): those folders are what the threads share out, each walked
+ * whole by the thread that takes it. Many small shares keep every thread busy to the end.
+ */
+const LIST_LEVEL_FOLDERS = 256;
+const LIST_MOST_FOLDERS = 4096;
 
 export interface FileScanOptions {
   /** Files and folders to scan; `-` reads standard input. */
@@ -62,18 +64,24 @@ export interface FileScanOptions {
    * (default: segments.ts, or MIRRA_SCAN_SEGMENTS). Only with more than one thread.
    */
   segments?: SegmentSizes;
-  /** Called now and then with how far the scan is (a progress line): files found, files taken to be read, one being read. */
+  /** Called now and then with how far the scan is (a progress line). */
   onProgress?: (progress: FileScanProgress) => void;
+  /**
+   * For tests of the split: start workers once this many files are found (instead of PARALLEL_MIN_FILES
+   * or a level of LIST_LEVEL_FOLDERS folders), wait for them to start before this thread takes a unit,
+   * and say how many files they read.
+   */
+  shareForTests?: { minFiles: number; workerFiles?: (files: number) => void };
 }
 
 export interface FileScanProgress {
-  /** Files taken to be read so far (by any thread). */
+  /** Files read so far (by any thread). */
   read: number;
-  /** Files found so far. */
+  /** Files found so far (a walk reads what it finds: the same as `read` while it goes on). */
   found: number;
   /** The walk is still finding files. */
   walking: boolean;
-  /** A file being read (its path from the root: it may hold a key, so mask it before showing it). */
+  /** A folder or file being read (its path from the root: it may hold a key, so mask it before showing it). */
   current?: string;
 }
 
@@ -81,14 +89,10 @@ const toSlash = path.sep === '/' ? (p: string) => p : (p: string) => p.split(pat
 
 /**
  * One thing the scan reports on, in the order the report lists them. A walked folder is one item:
- * its files are the jobs `[firstJob, endJob)` in walk order, and only the few of them worth a line
- * in the report (findings, errors) are sorted by path at the end (sorting all 39,000 files of a big
- * tree cost more than scanning a thousand of them).
+ * only the few of its files worth a line in the report (findings, errors) are kept, and sorted by
+ * path at the end; the rest are counted.
  */
-type Item =
-  | { kind: 'file'; job: number; named: boolean }
-  | { kind: 'walk'; firstJob: number; endJob: number; others: Walked[]; name: string }
-  | { kind: 'stdin'; findings: ContentFindings; bytes: number };
+type Item = { kind: 'file'; abs: string; rel: string; size: number } | { kind: 'walk'; spec: WalkSpec; rules: PathRules } | { kind: 'stdin'; findings: ContentFindings; bytes: number };
 
 export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -96,232 +100,229 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
   const policy = options.policy ?? defaultPolicy(options.cwd);
   const paths = options.paths.length > 0 ? options.paths : ['.'];
   const filterOptions: FindingFilterOptions = { inlineAllow: policy.inlineAllow };
-  const queue = new JobQueue(threadCount(options.threads), filterOptions, options.segments ?? segmentSizes(), options.onProgress);
   const items: Item[] = [];
   const named = new Set<string>();
   // What the command line names, by real path: a walk of a folder that holds one of them leaves it
   // to its own item (`scan . f.txt` reports `f.txt` once, `scan . sub` walks `sub` once).
-  const namedReal = new Set(paths.filter((p) => p !== '-').map((p) => realPathOf(path.resolve(options.cwd, p))));
+  const namedReal = [...new Set(paths.filter((p) => p !== '-').map((p) => realPathOf(path.resolve(options.cwd, p))))];
   let rootTracked: TrackedPaths | null | undefined;
-  try {
-    for (const p of paths) {
-      if (p === '-') {
-        // Streamed through the windows a large file is read in: any size, bounded memory.
-        const stdin = findingsOfStream({ file: '(stdin)', source: 'file', origin: 'stdin', commit: null, place: 'working-tree', read: readStdinChunk, window: allocateReadBuffer(READ_WINDOW_BYTES) }, filterOptions);
-        items.push({ kind: 'stdin', ...stdin });
-        continue;
-      }
-      const abs = path.resolve(options.cwd, p);
-      let st: fs.Stats;
-      // Set when the name is not UTF-8: the command line lost its odd bytes, the folder still has them.
-      let bytes: Buffer | undefined;
-      try {
-        st = fs.statSync(abs);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ELOOP') throw new UsageError(`${JSON.stringify(p)} is a symbolic link loop`);
-        const found = code === 'ENOENT' ? resolveByteNamedPath(abs) : null;
-        if (found && !Buffer.isBuffer(found)) throw new UsageError(`cannot tell which file ${JSON.stringify(p)} names: ${found.ambiguous}`);
-        if (!found) throw new UsageError(`no such file or folder: ${JSON.stringify(p)} (${code ?? 'unreadable'})`);
-        bytes = found;
-        st = fs.statSync(bytes);
-      }
-      // One file or folder named several ways (`f`, `./f`, `sub/../f`, its absolute path, a link to it) is scanned once.
-      const real = bytes ? bytes.toString('latin1') : realPathOf(abs);
-      if (named.has(real)) continue;
-      named.add(real);
-      const rel = bytes ? relativeName(root, bytes) : toSlash(path.relative(root, abs));
-      if (!st.isDirectory()) {
-        // Named explicitly: scanned even if ignored; not a regular file (a FIFO, a device) cannot be read in windows.
-        if (!st.isFile()) throw new UsageError(`cannot read ${JSON.stringify(rel || p)}: not a regular file`);
-        items.push({ kind: 'file', job: queue.add(bytes ? bytePathString(bytes) : abs, rel || path.basename(abs), st.size), named: true });
-        continue;
-      }
-      // Ignore files apply from the repository that holds the folder (this one, or another).
-      const base = abs === root || isInside(root, abs) ? root : findRoot(abs);
-      const tracked = policy.honourIgnoreFiles ? readTrackedPaths(base) : null;
-      if (base === root) rootTracked = tracked;
-      const rules = policy.walkRules(base, tracked);
-      const folderRel = bytes ? relativeName(base, bytes) : toSlash(path.relative(base, abs));
-      rules.loadAncestors(folderRel);
-      // A folder named on the command line is scanned even if ignored; then only the ignore files
-      // inside it count (as `git add -f` would see it).
-      const walkRules = folderRel !== '' && rules.ignores(folderRel, true) ? rules.from(folderRel) : rules;
-      const firstJob = queue.jobs.length;
-      const others = walk(abs, rel, base, walkRules, queue, bytes, namedReal);
-      items.push({ kind: 'walk', firstJob, endJob: queue.jobs.length, others, name: rel || '.' });
+  for (const p of paths) {
+    if (p === '-') {
+      // Streamed through the windows a large file is read in: any size, bounded memory.
+      const stdin = findingsOfStream({ file: '(stdin)', source: 'file', origin: 'stdin', commit: null, place: 'working-tree', read: readStdinChunk, window: allocateReadBuffer(READ_WINDOW_BYTES) }, filterOptions);
+      items.push({ kind: 'stdin', ...stdin });
+      continue;
     }
-    const { outcomes, quiet } = await queue.finish();
-    const result = assemble(items, queue.jobs, outcomes, quiet, started);
-    markTracked(result.findings, root, rootTracked);
-    return result;
-  } finally {
-    queue.stop();
+    const abs = path.resolve(options.cwd, p);
+    let st: fs.Stats;
+    // Set when the name is not UTF-8: the command line lost its odd bytes, the folder still has them.
+    let bytes: Buffer | undefined;
+    try {
+      st = fs.statSync(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') throw new UsageError(`${JSON.stringify(p)} is a symbolic link loop`);
+      const found = code === 'ENOENT' ? resolveByteNamedPath(abs) : null;
+      if (found && !Buffer.isBuffer(found)) throw new UsageError(`cannot tell which file ${JSON.stringify(p)} names: ${found.ambiguous}`);
+      if (!found) throw new UsageError(`no such file or folder: ${JSON.stringify(p)} (${code ?? 'unreadable'})`);
+      bytes = found;
+      st = fs.statSync(bytes);
+    }
+    // One file or folder named several ways (`f`, `./f`, `sub/../f`, its absolute path, a link to it) is scanned once.
+    const real = bytes ? bytes.toString('latin1') : realPathOf(abs);
+    if (named.has(real)) continue;
+    named.add(real);
+    const rel = bytes ? relativeName(root, bytes) : toSlash(path.relative(root, abs));
+    if (!st.isDirectory()) {
+      // Named explicitly: scanned even if ignored; not a regular file (a FIFO, a device) cannot be read in windows.
+      if (!st.isFile()) throw new UsageError(`cannot read ${JSON.stringify(rel || p)}: not a regular file`);
+      items.push({ kind: 'file', abs: bytes ? bytePathString(bytes) : abs, rel: rel || path.basename(abs), size: st.size });
+      continue;
+    }
+    // Ignore files apply from the repository that holds the folder (this one, or another).
+    const base = abs === root || isInside(root, abs) ? root : findRoot(abs);
+    const tracked = policy.honourIgnoreFiles ? readTrackedPaths(base) : null;
+    if (base === root) rootTracked = tracked;
+    const rules = policy.walkRules(base, tracked);
+    const folderRel = bytes ? relativeName(base, bytes) : toSlash(path.relative(base, abs));
+    rules.loadAncestors(folderRel);
+    // A folder named on the command line is scanned even if ignored; then only the ignore files
+    // inside it count (as `git add -f` would see it).
+    const walkRules = folderRel !== '' && rules.ignores(folderRel, true) ? rules.from(folderRel) : rules;
+    items.push({ kind: 'walk', spec: { dir: abs, dirBytes: bytes, rel, base, namedElsewhere: namedReal.length > 1 ? namedReal : [] }, rules: walkRules });
   }
+  const tallies = await walkAndRead(items, threadCount(options.threads), filterOptions, options);
+  const result = assemble(items, tallies, started);
+  markTracked(result.findings, root, rootTracked);
+  return result;
 }
 
 /**
- * The files to read, in the order the walk finds them. Once there are enough of them to be worth it,
- * worker threads start, and they scan while the walk goes on: jobs are sent to them in batches as
- * they are found, and every thread (this one too, once the walk is done) takes batches of jobs from
- * one shared counter until none is left.
+ * Reads every named file and walks every folder, on this thread and, once there are enough files to
+ * be worth it, worker threads: this thread lists the top of each walk; then every thread takes
+ * folders (each walked whole) and named files from that list by one shared counter until none is
+ * left. Big files a thread meets are left for last and scanned in segments by every thread (this
+ * thread's first, while the workers finish their shares). Returns what each item found, by item.
  */
-class JobQueue {
-  readonly jobs: FileJob[] = [];
-  private readonly shared = new Int32Array(new SharedArrayBuffer((SHARED.workerStarted + MAX_WORKERS) * 4));
-  private readonly workers: Array<{ worker: Worker; port: MessagePort; report: Promise<WorkerReport> }> = [];
-  private sent = 0;
-  private readonly options: FileReadOptions;
-  /** Big files being scanned in segments, by id (see scanSegmented). */
-  private readonly segmented = new Map<number, SegmentedFile>();
-
-  constructor(
-    private readonly threads: number,
-    options: FindingFilterOptions,
-    private readonly segments: SegmentSizes,
-    private readonly onProgress?: (progress: FileScanProgress) => void,
-  ) {
-    Atomics.store(this.shared, SHARED.total, -1);
-    this.options = { ...options, segmentedFrom: threads > 1 ? segments.minFileBytes : undefined };
-  }
-
-  /** Adds a file to read (`size` when known); returns its job index. */
-  add(abs: string, rel: string, size?: number): number {
-    this.jobs.push({ abs, rel });
-    const n = this.jobs.length;
-    if (this.onProgress && n % 64 === 0) this.onProgress({ read: this.taken(), found: n, walking: true, current: rel });
-    // A file big enough to be scanned in segments: the workers start now, to be ready to help with it.
-    const big = size !== undefined && this.options.segmentedFrom !== undefined && size >= this.options.segmentedFrom;
-    if ((n === PARALLEL_MIN_FILES || big) && this.threads > 1 && this.workers.length === 0) this.startWorkers();
-    if (this.workers.length > 0 && n - this.sent >= SEND_BATCH) this.send();
-    return n - 1;
-  }
-
-  /**
-   * Scans what is left (with the workers, if any) and gathers every outcome by job index. Big files
-   * a thread met in the list are left for last and scanned in segments by every thread (this one's
-   * first, while the workers finish their share of the list).
-   */
-  async finish(): Promise<{ outcomes: Array<FileOutcome | undefined>; quiet: { files: number; bytes: number } }> {
-    const outcomes: Array<JobOutcome | undefined> = new Array(this.jobs.length);
-    const quiet = { files: 0, bytes: 0 };
-    this.send();
-    Atomics.store(this.shared, SHARED.total, this.jobs.length);
-    this.wake();
-    const window = allocateReadBuffer(READ_WINDOW_BYTES);
-    const big: number[] = [];
-    scanSharedJobs(this.jobs, this.shared, window, this.options, (index, outcome) => {
-      outcomes[index] = outcome;
-      if ('segmented' in outcome) big.push(index);
-      this.onProgress?.({ read: this.taken(), found: this.jobs.length, walking: false, current: this.jobs[index].rel });
-    });
-    await this.scanSegmented(big, outcomes, window);
-    // A worker that has not taken a batch yet (still starting) never will: the counter is past the end.
-    const started = this.workers.filter((_, i) => Atomics.load(this.shared, SHARED.workerStarted + i) === 1);
-    const bigOfWorkers: number[] = [];
-    for (const report of await Promise.all(started.map((w) => w.report))) {
-      quiet.files += report.quietFiles;
-      quiet.bytes += report.quietBytes;
-      for (const o of report.outcomes) {
-        if (o.segmented) bigOfWorkers.push(o.index);
-        outcomes[o.index] = o.segmented
-          ? { segmented: true }
-          : o.error !== undefined
-            ? { error: o.error }
-            : { bytes: o.bytes, findings: Object.assign(o.findings.map(findingFromWorker), o.unlisted ? { unlisted: o.unlisted } : {}) };
-      }
+async function walkAndRead(items: Item[], threads: number, filterOptions: FindingFilterOptions, options: FileScanOptions): Promise<ItemTally[]> {
+  const sizes = options.segments ?? segmentSizes();
+  const readOptions: FileReadOptions = { ...filterOptions, segmentedFrom: threads > 1 ? sizes.minFileBytes : undefined };
+  const tallies: ItemTally[] = [];
+  const sink = tallySink(tallies, items.length);
+  const window = allocateReadBuffer(READ_WINDOW_BYTES);
+  const batch = new FileBatch(window, readOptions, sink);
+  const specs = items.map((item) => (item.kind === 'walk' ? item.spec : null));
+  const reader = new FolderReader(
+    specs,
+    items.map((item) => (item.kind === 'walk' ? item.rules : null)),
+    batch,
+    sink,
+  );
+  const shared = new Int32Array(new SharedArrayBuffer((SHARED.workerStarted + MAX_WORKERS) * 4));
+  const workers: Worker[] = [];
+  const reports: Array<Promise<WorkerReport>> = [];
+  /** Big files being scanned in segments, by id. */
+  const segmentedFiles = new Map<number, SegmentedFile>();
+  const minFiles = options.shareForTests?.minFiles ?? PARALLEL_MIN_FILES;
+  // Rules that read ignore files from elsewhere than the working tree cannot be rebuilt in a worker: then this thread does it all.
+  const rules = items.map((item) => (item.kind === 'walk' ? item.rules.toData() : null));
+  const canShare = threads > 1 && items.every((item, i) => item.kind !== 'walk' || rules[i] !== null) && fs.existsSync(fileURLToPath(WORKER_URL)); // no worker script under a TypeScript test runner
+  let found = 0;
+  let listing = true;
+  const units: ShareUnit[] = [];
+  const startWorkers = () => {
+    for (let i = 0; i < Math.min(MAX_WORKERS, threads - 1); i++) {
+      // Not unref'd: the run waits for each started worker's report (the walk ends them, also on an error).
+      const start: WorkerStart = { mark: WORKER_MARK, shared: shared.buffer as SharedArrayBuffer, slot: SHARED.workerStarted + i, options: readOptions };
+      const worker = new Worker(WORKER_URL, { workerData: start });
+      const report = new Promise<WorkerReport>((resolve, reject) => {
+        worker.on('message', (m: WorkerReport | SegmentsReport) => (m.kind === 'walked' ? resolve(m) : segmentedFiles.get(m.id)?.add(m.outcomes.map(segmentFromWorker))));
+        const fail = (e: Error) => {
+          reject(e);
+          for (const file of segmentedFiles.values()) file.fail(e);
+        };
+        worker.once('error', fail);
+        worker.once('exit', (code) => fail(new Error(`a scan worker stopped early (exit code ${code})`)));
+      });
+      report.catch(() => {}); // awaited once the walk is done; a failure there ends the run with exit code 2
+      workers.push(worker);
+      reports.push(report);
     }
-    await this.scanSegmented(bigOfWorkers, outcomes, window);
-    return { outcomes: outcomes as Array<FileOutcome | undefined>, quiet };
-  }
-
+  };
+  // Workers boot while this thread lists; they get their share once the list is done.
+  const sendShare = () => {
+    const share: WorkerShare = { kind: 'share', specs, rules, units };
+    for (const w of workers) w.postMessage(share);
+    // (At most ~10 s: a worker that fails to start is reported by its promise below.)
+    if (options.shareForTests) for (let i = 0; i < workers.length; i++) for (let t = 0; t < 2000 && Atomics.load(shared, SHARED.workerStarted + i) === 0; t++) Atomics.wait(shared, SHARED.workerStarted + i, 0, 5);
+  };
+  const bigNamed = readOptions.segmentedFrom !== undefined && items.some((item) => item.kind === 'file' && item.size >= sizes.minFileBytes);
+  // After each folder or file this thread reads: the progress line, and whether to start the workers
+  // (a big file named on the command line starts them at once, to be ready to help with it).
+  const progress = () => {
+    found += batch.takeFound();
+    const big = options.shareForTests ? found >= minFiles : found >= minFiles || units.length >= LIST_LEVEL_FOLDERS || bigNamed;
+    if (workers.length === 0 && big && canShare && (listing || Atomics.load(shared, SHARED.claim) < units.length)) {
+      startWorkers();
+      if (!listing) sendShare();
+    }
+    if (options.onProgress) {
+      const all = found + Atomics.load(shared, SHARED.found);
+      options.onProgress({ read: all, found: all, walking: Atomics.load(shared, SHARED.claim) < units.length || listing });
+    }
+  };
   /**
-   * Scans the files `indices` in segments (segments.ts): plans each, hands it to the workers, takes
-   * segments itself from the shared counter, then waits for the segments the workers took.
+   * Scans big files in segments: plans each, hands it to the workers, takes segments itself from the
+   * file's shared counter, then waits for the segments the workers took.
    */
-  private async scanSegmented(indices: number[], outcomes: Array<JobOutcome | undefined>, window: Buffer): Promise<void> {
-    if (indices.length === 0) return;
-    if (this.workers.length === 0) {
+  const scanSegmented = async (files: Array<{ item: number; abs: string; rel: string }>) => {
+    if (files.length === 0) return;
+    if (workers.length === 0 && canShare) {
       // A walk too small to have started them: they start now, and are sent the list (all taken) to close it.
-      this.startWorkers();
-      this.send();
+      startWorkers();
+      sendShare();
     }
-    const files: SegmentedFile[] = [];
-    for (const index of indices) {
-      const { abs, rel } = this.jobs[index];
+    const planned: Array<{ file: SegmentedFile; item: number; abs: string; rel: string }> = [];
+    for (const { item, abs, rel } of files) {
       let plan: SegmentPlan;
       let fd = -1;
       try {
         fd = fs.openSync(fsPath(abs), 'r');
-        plan = planSegments(fd, this.segments.segmentBytes);
+        plan = planSegments(fd, sizes.segmentBytes);
       } catch (e) {
-        outcomes[index] = { error: e instanceof ChangedWhileRead ? e.message : describe(e) };
+        sink.listed(item, rel, { error: e instanceof ChangedWhileRead ? e.message : describe(e) });
         continue;
       } finally {
         if (fd >= 0) fs.closeSync(fd);
       }
       const claim = new SharedArrayBuffer(4);
-      const file = new SegmentedFile(this.segmented.size, index, plan, new Int32Array(claim));
-      this.segmented.set(file.id, file);
+      const file = new SegmentedFile(segmentedFiles.size, plan, new Int32Array(claim));
+      segmentedFiles.set(file.id, file);
       const job: SegmentsJob = { kind: 'segments', id: file.id, abs, rel, plan, claim };
-      for (const w of this.workers) w.worker.postMessage(job);
-      files.push(file);
+      for (const w of workers) w.postMessage(job);
+      planned.push({ file, item, abs, rel });
     }
-    for (const file of files) {
-      if (this.segments.workersOnly && this.workers.length > 0) break;
-      const { abs, rel } = this.jobs[file.index];
-      this.onProgress?.({ read: this.taken(), found: this.jobs.length, walking: false, current: rel });
-      file.add(scanClaimedSegments(abs, metaOf(rel), file.plan, file.claim, window, this.options, describe));
+    for (const { file, abs, rel } of planned) {
+      if (sizes.workersOnly && workers.length > 0) break;
+      file.add(scanClaimedSegments(abs, metaOf(rel), file.plan, file.claim, window, readOptions, describe));
     }
-    for (const file of files) {
-      outcomes[file.index] = joinSegments(this.jobs[file.index].abs, file.plan, await file.all);
+    for (const { file, item, abs, rel } of planned) {
+      const outcome = joinSegments(abs, file.plan, await file.all);
+      if ('error' in outcome || outcome.findings.length > 0) sink.listed(item, rel, outcome);
+      else sink.quiet(item, outcome.bytes);
     }
-  }
-
-  stop(): void {
-    for (const w of this.workers) void w.worker.terminate();
-  }
-
-  /** How many jobs the threads have taken so far (batches are taken whole). */
-  private taken(): number {
-    return Math.min(Atomics.load(this.shared, SHARED.claim), this.jobs.length);
-  }
-
-  private startWorkers(): void {
-    if (!fs.existsSync(fileURLToPath(WORKER_URL))) return; // under a TypeScript test runner: this thread does it all
-    for (let i = 0; i < Math.min(MAX_WORKERS, this.threads - 1); i++) {
-      // Not unref'd: the run waits for each worker's report (stop() ends them, also on an error).
-      const worker = new Worker(WORKER_URL, { workerData: WORKER_MARK });
-      const { port1, port2 } = new MessageChannel();
-      const report = new Promise<WorkerReport>((resolve, reject) => {
-        worker.on('message', (m: WorkerReport | SegmentsReport) => (m.kind === 'jobs' ? resolve(m) : this.segmented.get(m.id)?.add(m.outcomes.map(segmentFromWorker))));
-        const fail = (e: Error) => {
-          reject(e);
-          for (const file of this.segmented.values()) file.fail(e);
-        };
-        worker.once('error', fail);
-        worker.once('exit', (code) => fail(new Error(`a scan worker stopped early (exit code ${code})`)));
+  };
+  const takeSegmented = (from: ReadonlyArray<ItemTally<unknown>>) =>
+    from.flatMap((t, item) => {
+      const big = t.segmented.map((f) => ({ item, ...f }));
+      t.segmented = [];
+      return big;
+    });
+  try {
+    for (let item = 0; item < items.length; item++) {
+      const it = items[item];
+      if (it.kind === 'file') units.push({ item, path: it.abs, rel: it.rel });
+      else if (it.kind === 'walk') {
+        // Breadth first, a whole level at a time (the last level read is the one that is shared).
+        let level = [it.spec.dir];
+        let read = 0;
+        while (level.length > 0 && level.length < LIST_LEVEL_FOLDERS && read < LIST_MOST_FOLDERS) {
+          const next: string[] = [];
+          for (const p of level) {
+            reader.readFolder(item, p, next);
+            progress();
+          }
+          read += level.length;
+          level = next;
+        }
+        for (const p of level) units.push(reader.unit(item, p));
+      }
+      progress();
+    }
+    listing = false;
+    if (workers.length > 0) sendShare();
+    takeUnits(units, shared, reader, batch, progress);
+    batch.flush();
+    progress();
+    await scanSegmented(takeSegmented(tallies));
+    // A worker that has not taken a unit yet (still starting) never will: the counter is past the end.
+    const started = reports.filter((_, i) => Atomics.load(shared, SHARED.workerStarted + i) === 1);
+    let workerFiles = 0;
+    for (const { tallies: theirs } of await Promise.all(started)) {
+      theirs.forEach((t, item) => {
+        const ours = tallies[item];
+        workerFiles += t.files + t.listed.length;
+        ours.files += t.files;
+        ours.bytes += t.bytes;
+        ours.skipped += t.skipped;
+        for (const l of t.listed) ours.listed.push({ path: l.path, outcome: outcomeFromWorker(l.outcome) });
       });
-      report.catch(() => {}); // awaited in finish(); a failure there ends the run with exit code 2
-      const start: WorkerStart = { kind: 'start', port: port2, shared: this.shared.buffer as SharedArrayBuffer, slot: SHARED.workerStarted + i, options: this.options };
-      worker.postMessage(start, [port2]);
-      this.workers.push({ worker, port: port1, report });
+      await scanSegmented(takeSegmented(theirs));
     }
-  }
-
-  /** Sends the jobs found since the last send to every worker. */
-  private send(): void {
-    if (this.workers.length === 0 || this.sent === this.jobs.length) return;
-    const packed = packJobs(this.jobs, this.sent, this.jobs.length);
-    for (const w of this.workers) w.port.postMessage(packed);
-    this.sent = this.jobs.length;
-    Atomics.store(this.shared, SHARED.published, this.sent);
-    this.wake();
-  }
-
-  private wake(): void {
-    Atomics.add(this.shared, SHARED.epoch, 1);
-    Atomics.notify(this.shared, SHARED.epoch);
+    options.shareForTests?.workerFiles?.(workerFiles);
+    return tallies;
+  } finally {
+    for (const w of workers) void w.terminate();
   }
 }
 
@@ -334,8 +335,6 @@ class SegmentedFile {
 
   constructor(
     readonly id: number,
-    /** Its job index. */
-    readonly index: number,
     readonly plan: SegmentPlan,
     /** The next segment to take (shared by every thread). */
     readonly claim: Int32Array,
@@ -353,62 +352,36 @@ class SegmentedFile {
   }
 }
 
-function assemble(
-  items: Item[],
-  jobs: FileJob[],
-  outcomes: Array<FileOutcome | undefined>,
-  quiet: { files: number; bytes: number },
-  started: number,
-): ScanResult {
+/** The report: items in order; in a walk, the files and errors worth a line in path order, the rest counted. */
+function assemble(items: Item[], tallies: ItemTally[], started: number): ScanResult {
   const result: { findings: Finding[]; unlisted?: UnlistedFindings[] } = { findings: [] };
   const errors: ScanError[] = [];
-  const stats = { files: quiet.files, bytes: quiet.bytes, skipped: 0, durationMs: 0 };
-  const addFile = (job: number, named: boolean) => {
-    const outcome = outcomes[job];
-    if (outcome === undefined) return; // read by a worker, nothing to report (counted in `quiet`)
-    const rel = jobs[job].rel;
-    if ('error' in outcome) {
-      if (named) throw new UsageError(`cannot read ${JSON.stringify(rel)}: ${outcome.error}`);
-      errors.push({ file: rel, message: outcome.error });
-      stats.skipped++;
-      return;
-    }
-    stats.files++;
-    stats.bytes += outcome.bytes;
-    addFindings(result, outcome.findings, { file: rel, commit: null });
-  };
-  for (const item of items) {
+  const stats = { files: 0, bytes: 0, skipped: 0, durationMs: 0 };
+  items.forEach((item, i) => {
     if (item.kind === 'stdin') {
       stats.files++;
       stats.bytes += item.bytes;
       addFindings(result, item.findings, { file: '(stdin)', commit: null });
-    } else if (item.kind === 'file') {
-      addFile(item.job, item.named);
-    } else {
-      // Quiet files are only counted; what the report lists is put in path order.
-      const listed: Array<{ path: string; job: number; entry?: Walked }> = [];
-      for (let job = item.firstJob; job < item.endJob; job++) {
-        const outcome = outcomes[job];
-        if (outcome === undefined) continue;
-        if ('error' in outcome || outcome.findings.length > 0) listed.push({ path: jobs[job].rel, job });
-        else {
-          stats.files++;
-          stats.bytes += outcome.bytes;
-        }
-      }
-      for (const entry of item.others) {
-        if (entry.kind === 'error') listed.push({ path: entry.path, job: -1, entry });
-        else stats.skipped++;
-      }
-      listed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      for (const l of listed) {
-        if (l.entry?.kind === 'error') {
-          errors.push({ file: l.entry.path || item.name, message: l.entry.message });
-          stats.skipped++;
-        } else addFile(l.job, false);
-      }
+      return;
     }
-  }
+    const tally = tallies[i];
+    stats.files += tally.files;
+    stats.bytes += tally.bytes;
+    stats.skipped += tally.skipped;
+    const listed = tally.listed;
+    if (item.kind === 'walk') listed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    for (const { path: file, outcome } of listed) {
+      if ('error' in outcome) {
+        if (item.kind === 'file') throw new UsageError(`cannot read ${JSON.stringify(file)}: ${outcome.error}`);
+        errors.push({ file: file || item.spec.rel || '.', message: outcome.error });
+        stats.skipped++;
+        continue;
+      }
+      stats.files++;
+      stats.bytes += outcome.bytes;
+      addFindings(result, outcome.findings, { file, commit: null });
+    }
+  });
   stats.durationMs = Math.round(performance.now() - started);
   return { ...result, errors, stats };
 }
@@ -435,109 +408,3 @@ function isInside(dir: string, abs: string): boolean {
   const rel = path.relative(dir, abs);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
-
-type Walked = { kind: 'error'; path: string; message: string } | { kind: 'skip'; path: string };
-
-/**
- * Every file under `dir`, added to `queue` as it is found (`rel`: the folder's name in reports),
- * links checked, ignored folders pruned. Returns what is not a file to read (unreadable folders,
- * links), `rel`-prefixed, in walk order.
- */
-function walk(dir: string, rel: string, base: string, rules: PathRules, queue: JobQueue, dirBytes?: Buffer, namedElsewhere: ReadonlySet<string> = new Set()): Walked[] {
-  const out: Walked[] = [];
-  const relPrefix = rel === '' ? '' : rel + '/';
-  // Links are not followed, so an entry's real path is the folder's real path and the rest of its own.
-  const realDir = namedElsewhere.size > 1 ? realPathOf(dir) : null;
-  const ignoreFiles = rules.fileNames;
-  // fast-glob walks the tree through this readdir, which does the work of each folder: it records
-  // folders it cannot read (instead of failing the walk), loads the folder's ignore files, prunes what
-  // they ignore, and takes the files and links itself (fast-glob's own matching would drop names
-  // with a newline). Only folders go back to fast-glob, to descend into.
-  // Names that are not UTF-8 are walked under their shown name (`\xNN`) and opened by their bytes.
-  const bytePaths = new Map<string, Buffer>(dirBytes ? [[dir, dirBytes]] : []);
-  const readdirSync = (p: string, opts: unknown): fs.Dirent[] => {
-    const relDir = p === dir ? '' : toSlash(p.slice(dir.length + 1));
-    const prefix = relPrefix + (relDir === '' ? '' : relDir + '/');
-    const pBytes = bytePaths.size > 0 ? bytePaths.get(p) : undefined;
-    let entries: fs.Dirent[];
-    try {
-      entries = pBytes ? [] : fs.readdirSync(p, opts as { withFileTypes: true });
-      if (pBytes || entries.some((e) => mayHaveLostBytes(e.name))) entries = byteNamedEntries(pBytes ?? Buffer.from(p), p, bytePaths);
-    } catch (e) {
-      out.push({ kind: 'error', path: prefix.slice(0, -1), message: `folder not readable (${(e as NodeJS.ErrnoException).code})` });
-      return [];
-    }
-    let basePrefix = '';
-    if (rules.active) {
-      const baseDir = p === base ? '' : toSlash(p.slice(base.length + 1));
-      if (entries.some((e) => ignoreFiles.includes(e.name))) rules.load(baseDir);
-      basePrefix = baseDir === '' ? '' : baseDir + '/';
-    }
-    const folders: fs.Dirent[] = [];
-    const realPrefix = realDir === null ? '' : realDir + p.slice(dir.length) + path.sep;
-    for (const e of entries) {
-      if (e.name === '.git') continue;
-      if (realDir !== null && namedElsewhere.has(realPrefix + e.name)) continue; // scanned as its own item
-      const isDir = e.isDirectory();
-      if (rules.active && rules.ignores(basePrefix + e.name, isDir)) continue;
-      const bytes = bytePaths.size > 0 ? bytePaths.get(p + path.sep + e.name) : undefined;
-      if (isDir) folders.push(e);
-      else if (e.isFile()) queue.add(bytes ? bytePathString(bytes) : p + path.sep + e.name, prefix + e.name);
-      else if (e.isSymbolicLink()) out.push(checkLink(bytes ?? p + path.sep + e.name, prefix + e.name));
-      // A FIFO could block a read forever, a device could be endless: said, never opened.
-      else out.push({ kind: 'error', path: prefix + e.name, message: 'not a regular file (a FIFO, socket or device): not read' });
-    }
-    return folders;
-  };
-  fg.sync('**', {
-    cwd: dir,
-    dot: true,
-    onlyFiles: false,
-    followSymbolicLinks: false,
-    unique: false,
-    fs: { readdirSync } as unknown as fg.FileSystemAdapter,
-  });
-  return out;
-}
-
-function realPathOf(abs: string): string {
-  try {
-    return fs.realpathSync(abs);
-  } catch {
-    return abs;
-  }
-}
-
-/**
- * A folder's entries read as bytes (the folder holds a name that is not UTF-8, or is itself named so):
- * each shown by `displayName`; where that is not its real name, `bytePaths` maps the path under the
- * shown name to the bytes that open it.
- */
-function byteNamedEntries(dirBytes: Buffer, dirShown: string, bytePaths: Map<string, Buffer>): fs.Dirent[] {
-  const sep = Buffer.from(path.sep);
-  return fs.readdirSync(dirBytes, { withFileTypes: true, encoding: 'buffer' }).map((d) => {
-    const name = displayName(d.name);
-    const bytes = Buffer.concat([dirBytes, sep, d.name]);
-    const shownPath = dirShown + path.sep + name;
-    if (!Buffer.from(shownPath).equals(bytes)) bytePaths.set(shownPath, bytes);
-    const shown = { name, isDirectory: () => d.isDirectory(), isFile: () => d.isFile(), isSymbolicLink: () => d.isSymbolicLink() };
-    return shown as unknown as fs.Dirent;
-  });
-}
-
-/** Links are never followed: a target inside the tree is scanned where it is, one outside is not ours. */
-function checkLink(abs: string | Buffer, rel: string): Walked {
-  try {
-    fs.realpathSync(abs);
-    return { kind: 'skip', path: rel };
-  } catch (e) {
-    return { kind: 'error', path: rel, message: linkProblem(e) };
-  }
-}
-
-/** Why a link cannot be followed: a loop (ELOOP) is not a broken link. */
-function linkProblem(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'symbolic link loop' : 'broken symbolic link';
-}
-
-
