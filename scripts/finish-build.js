@@ -18,10 +18,28 @@
 // package ships the bundles and the .d.ts files; dist/src's .js files (tsc's output, used by this
 // repository's tests and benchmarks) are not in the tarball (package.json "files").
 import fs from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const dist = new URL('../dist/', import.meta.url);
+
+// Commander requires node:child_process when it loads, for subcommands that are programs of their own
+// (mirra-scan has none); Node then loads child_process, net, dgram and the streams, about 2 ms of every
+// run. It is required on first use instead. Another commander, without that line, is bundled as it is
+// (and test/cli/start-up.test.ts, which counts the modules a scan loads, says so).
+const commanderLoadsChildProcessLazily = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = fs.readFileSync(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) return undefined;
+      const lazy = "const childProcess = { spawn: (...spawnArgs) => require('node:child_process').spawn(...spawnArgs) };";
+      return { contents: text.replace(eager, lazy), loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
 
 const outdir = fileURLToPath(new URL('cli/', dist));
 fs.rmSync(outdir, { recursive: true, force: true }); // chunk names change with their content: no stale ones
@@ -37,6 +55,7 @@ const common = {
   // The CommonJS packages bundled in (commander, fast-glob) call require() for Node's own modules.
   banner: { js: "import { createRequire as __mirraCreateRequire } from 'node:module'; const require = __mirraCreateRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [commanderLoadsChildProcessLazily],
 };
 await build({
   ...common,
@@ -45,10 +64,9 @@ await build({
     plugin: fileURLToPath(new URL('src/index.js', dist)),
     scanner: fileURLToPath(new URL('src/scanner/index.js', dist)),
     action: fileURLToPath(new URL('src/action/run.js', dist)),
-    // The API client, by name: the hooks' fast path below imports it from here (only with --verify).
+    // The API client, by name: the hooks' fast path and the scan path below import it from here (only
+    // with --verify).
     verify: fileURLToPath(new URL('src/verify/index.js', dist)),
-    // files/walk.js starts it from beside itself: new URL('./file-worker.js', import.meta.url)
-    'file-worker': fileURLToPath(new URL('src/sources/files/file-worker.js', dist)),
   },
   splitting: true,
 });
@@ -59,12 +77,13 @@ await build({
     'hook-fast-path': fileURLToPath(new URL('src/cli/hook-fast-path.js', dist)),
   },
   plugins: [
+    ...common.plugins,
     {
       name: 'hook-bin',
       setup(b) {
         // The bin only decides, and starts git: the full command line (the shared build's main.js) and
         // the fast path are imported at run time from beside it, so git starts before either loads.
-        b.onResolve({ filter: /^\.\/(main|hook-fast-path)\.js$/ }, (args) => ({ path: args.path, external: true }));
+        b.onResolve({ filter: /^\.\/(main|hook-fast-path|scan-main)\.js$/ }, (args) => ({ path: args.path, external: true }));
         // The API client is the shared build's too: without --verify it is never loaded, and the fast
         // path then loads none of its code or Node modules.
         b.onResolve({ filter: /^\.\.\/verify\/index\.js$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './verify.js', external: true } : undefined));
@@ -78,6 +97,17 @@ await build({
       },
     },
   ],
+});
+await build({
+  ...common,
+  entryPoints: {
+    // The scan path (every call that runs `scan`): one file with all it runs, the API client included
+    // (loaded only with --verify), so that a scan loads no chunk and one copy of each module.
+    'scan-main': fileURLToPath(new URL('src/cli/scan-main.js', dist)),
+    // files/walk.js starts it from beside itself: new URL('./file-worker.js', import.meta.url). A
+    // worker thread loads its modules anew: one file boots it faster than the chunks it would share.
+    'file-worker': fileURLToPath(new URL('src/sources/files/file-worker.js', dist)),
+  },
 });
 fs.chmodSync(new URL('cli/mirra-scan.js', dist), 0o755);
 

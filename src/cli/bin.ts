@@ -1,21 +1,24 @@
 #!/usr/bin/env node
 // The `mirra-scan` bin. A hook's own call (`staged`, `commit-msg FILE`, `pre-receive`, no flags; see
 // ./hook-call.ts) runs on the hooks' fast path (./hook-fast-path.ts), a file of its own, without
-// loading the full command line; any other call loads ./main.ts. For `staged` (the pre-commit hook,
+// loading the full command line; a call that runs `scan` and nothing else loads the scan path
+// (./scan-main.ts), one file too; any other call loads ./main.ts. For `staged` (the pre-commit hook,
 // run on every commit) git starts computing the staged diff first, while the rest of the code loads.
 
+import { askedWord, runsScanOnly } from './command-names.js';
 import { fastHookCall } from './hook-call.js';
 import { startGitEarly } from '../sources/git/early-start.js';
 import { gitArgs, STAGED_DIFF_ARGS } from '../sources/git/diff-args.js';
 
 const args = process.argv.slice(2);
-if (args.find((a) => !a.startsWith('-')) === 'staged') startGitEarly(process.cwd(), gitArgs(STAGED_DIFF_ARGS));
+if (askedWord(args) === 'staged') startGitEarly(process.cwd(), gitArgs(STAGED_DIFF_ARGS));
 const call = fastHookCall(args);
 try {
   if (call) {
     const { runFastHook } = await import('./hook-fast-path.js');
     await runFastHook(call); // guards its own errors, as main.js does
-  } else await import('./main.js');
+  } else if (runsScanOnly(args)) await import('./scan-main.js');
+  else await import('./main.js');
 } catch (e) {
   // Only a package whose files are damaged or missing gets here (each path guards its own errors once
   // loaded). Nothing of the error's text is printed, as the masking is part of what failed to load;

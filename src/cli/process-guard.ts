@@ -1,5 +1,5 @@
 // What every run of the CLI sets up before it does anything else, whichever way it starts (the full
-// command line in ./main.ts, or a hook's fast path in ./hook-fast-path.ts): every byte written goes
+// command line in ./command-line.ts, or a hook's fast path in ./hook-fast-path.ts): every byte written goes
 // through the one masking (./output.ts), and every failure ends in a one-line reason and exit code 2,
 // never a stack trace.
 

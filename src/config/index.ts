@@ -2,7 +2,6 @@
 // current folder up to the repository root (`mirra-scan.config.*`, `.mirrascanrc*`, or "mirraScan"
 // in package.json), validated field by field: a bad file is a UsageError naming the file and field.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -217,6 +216,7 @@ function exportedConfig(filepath: string, load: () => unknown): unknown {
 
 /** ` at line N` for a JS file Node cannot parse (asked of `node --check`, on this error path only). */
 function syntaxErrorLine(filepath: string): string {
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const check = spawnSync(process.execPath, ['--check', filepath], { encoding: 'utf8', timeout: 10_000 });
   const line = /:(\d+)\s*$/m.exec(check.stderr?.split('\n')[0] ?? '');
   return line ? ` at line ${line[1]}` : '';

@@ -2,7 +2,7 @@
 // `git rev-parse --git-path hooks/pre-commit` names, from the worktree's top, with the user's own
 // environment), and report whether it reached mirra-scan. The hook is run with
 // MIRRA_SCAN_HOOK_CHECK naming an empty file of ours: mirra-scan then writes which command it is
-// into that file and exits 0 without scanning (see src/cli/main.ts). A manager that hides a hook's
+// into that file and exits 0 without scanning (see src/cli/hook-check.ts). A manager that hides a hook's
 // output (the pre-commit framework) cannot hide that.
 
 import { spawnSync } from 'node:child_process';

@@ -2,7 +2,6 @@
 // checked against; it never holds a key, nor any text a server sent. Only `live` and `invalid`
 // are kept: `unknown` means "ask again next time".
 
-import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -120,6 +119,8 @@ export class VerificationCache {
       if (Object.keys(entries).length === 0) delete merged.apis[api];
     }
     await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    // node:crypto is loaded only here: a scan without --verify never loads it.
+    const { randomBytes } = process.getBuiltinModule('node:crypto');
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await writeFile(tmp, JSON.stringify(merged) + '\n', { mode: 0o600 });

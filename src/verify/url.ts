@@ -1,7 +1,6 @@
 // Where keys may be sent: the configured API base only, over HTTPS, or plain HTTP to loopback.
 // Checked before anything is sent, so a mistyped `--api-url` can never leak a key in clear text.
 
-import { isIPv4 } from 'node:net';
 import { maskSecrets } from '../detector/index.js';
 import { UsageError } from '../errors.js';
 
@@ -59,7 +58,8 @@ function holdsKey(url: string): boolean {
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   if (host === 'localhost') return true;
-  if (isIPv4(host)) return host.startsWith('127.');
+  // node:net is loaded only when a URL is checked (--api-url, --verify).
+  if (process.getBuiltinModule('node:net').isIPv4(host)) return host.startsWith('127.');
   if (host === '::1') return true;
   // IPv4-mapped IPv6, normalised by the URL parser to hex: ::ffff:7fxx:xxxx is 127.x.x.x.
   return /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);

@@ -2,7 +2,6 @@
 // walker must not skip a tracked file (or a folder holding one) because an ignore rule matches it,
 // or a key committed with `git add -f` would go unseen.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { displayName, mayHaveLostBytes } from '../file-names.js';
@@ -14,6 +13,8 @@ export type { TrackedPaths };
 /** The files git tracks under `root` (one `git ls-files` call), or null outside a repository or when git fails. */
 export function readTrackedPaths(root: string): TrackedPaths | null {
   if (!fs.existsSync(path.join(root, '.git'))) return null;
+  // node:child_process is loaded only here: a scan outside a repository never loads it.
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const r = spawnSync('git', ['-c', 'core.quotePath=false', 'ls-files', '-z', '--cached'], { cwd: root, encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024 });
   if (r.status !== 0 || !r.stdout) return null;
   const files = new Set<string>();

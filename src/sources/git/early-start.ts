@@ -3,7 +3,7 @@
 // core), and `streamGit` takes the running process over instead of starting its own. Nothing else
 // is loaded here, so that git starts at once.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 
 /**
  * A git process started early, what it printed before it was taken over (Node throws away the output
@@ -31,6 +31,8 @@ const keyOf = (cwd: string, args: readonly string[]) => `${cwd}\0${args.join('\0
 
 /** Starts `git args` in `cwd` now; its output waits (git blocks on a full pipe) until it is taken. */
 export function startGitEarly(cwd: string, args: string[]): void {
+  // Loaded here, not when the bin loads: a call that starts no git early (a scan) never loads it.
+  const { spawn } = process.getBuiltinModule('node:child_process');
   const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let bytes = 0;
   const onOut = (chunk: Buffer) => {
