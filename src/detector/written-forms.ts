@@ -115,11 +115,17 @@ class JoinContext {
   }
 }
 
-/** Where the literal that holds `s[at]` opens (just after its quote), looking back over its text on this line. */
+/**
+ * Where the literal that holds `s[at]` opens (its quote), looking back over its text on this line:
+ * -1 when the line holds no quote before `at` (no literal holds it, unless a template literal that
+ * began on an earlier line), -2 when the text (a window or region of the content) begins, or 256
+ * characters go by, before either is seen.
+ */
 function literalStart(s: string, at: number): number {
   let i = at;
   while (i > 0 && at - i < 256 && !isQuote(s.charCodeAt(i - 1)) && !isLineEnd(s.charCodeAt(i - 1))) i--;
-  return i > 0 && isQuote(s.charCodeAt(i - 1)) ? i - 1 : -1;
+  if (i > 0 && isQuote(s.charCodeAt(i - 1))) return i - 1;
+  return i > 0 && isLineEnd(s.charCodeAt(i - 1)) ? -1 : -2;
 }
 
 /**
@@ -133,7 +139,15 @@ function concatenationReader(s: string, from: number, joins: JoinContext): Escap
   // opened (`${'…`, `#{'…`, `{'…`), here or just before the key's own literal; a `'}` after a key
   // that no interpolation holds is where the key ends.
   let interpolated = listStart >= 0 && opensInterpolation(s, listStart) ? 1 : 0;
+  // The quote of the literal being read: only that quote ends it, and only the end of a literal can
+  // join another (`'key"`, or `key"` on a line with no quote before it, is where the key ends). A key
+  // on a line with no quote before it can only be in a template literal begun on an earlier line;
+  // 0: the quote is not in sight (before the text or an interpolation's start): any quote ends it.
+  let quote = listStart >= 0 ? s.charCodeAt(listStart) : listStart === -1 ? 96 : 0;
+  const outerQuotes: number[] = interpolated > 0 ? [0] : [];
   const afterQuote = (at: number) => {
+    const c = s.charCodeAt(at);
+    if (quote !== 0 && c !== quote) return null;
     const limit = Math.min(s.length, at + 256);
     // The end of an interpolated literal: `'…'}` (`#{'…'}`, `{'…'}`, `${'…'}`).
     let i = at + 1;
@@ -141,6 +155,7 @@ function concatenationReader(s: string, from: number, joins: JoinContext): Escap
     if (s.charCodeAt(i) === 125 /* } */) {
       if (interpolated === 0) return null;
       interpolated--;
+      quote = outerQuotes.pop() ?? 0;
       return { value: null, length: i + 1 - at };
     }
     i = at + 1 + gapAt(s, at + 1, limit);
@@ -158,8 +173,11 @@ function concatenationReader(s: string, from: number, joins: JoinContext): Escap
       if (opens < 0) continue;
       // Adjacent literals join as in Python and C (the same quote, any blank between) and the shell
       // (`"…"'…'`, nothing between); a template literal never stands next to another.
-      if (op === '' && !adjacentJoin(s.charCodeAt(at), s.charCodeAt(opens - 1), j === at + 1)) return null;
+      if (op === '' && !adjacentJoin(c, s.charCodeAt(opens - 1), j === at + 1)) return null;
+      // A quote that is never closed again opens no literal (`key""0` at the end of the text).
+      if (!literalCloses(s, opens, s.charCodeAt(opens - 1))) return null;
       if (op.endsWith('concat(')) inConcatCall = true;
+      quote = s.charCodeAt(opens - 1);
       return { value: null, length: opens - at };
     }
     return null;
@@ -180,8 +198,30 @@ function concatenationReader(s: string, from: number, joins: JoinContext): Escap
     while (i < at + 8 && isBlank(s.charCodeAt(i))) i++;
     if (!isQuote(s.charCodeAt(i))) return null;
     interpolated++;
+    outerQuotes.push(quote);
+    quote = s.charCodeAt(i);
     return { value: null, length: i + 1 - at };
   };
+}
+
+/**
+ * Whether the literal whose text starts at `from` is closed by `quote` within the longest written key
+ * (on its line, but for a template literal). Stops at the first such quote: the work is at most the
+ * length of the piece that follows.
+ */
+function literalCloses(s: string, from: number, quote: number): boolean {
+  const limit = Math.min(s.length, from + MAX_WRITTEN_LENGTH);
+  for (let i = from; i < limit; i++) {
+    const c = s.charCodeAt(i);
+    if (c === quote) {
+      WRITTEN_WORK.chars += i - from;
+      return true;
+    }
+    if (c === 92 /* \ */) i++;
+    else if (quote !== 96 && isLineEnd(c)) break;
+  }
+  WRITTEN_WORK.chars += limit - from;
+  return false;
 }
 
 /** Whether the literal whose quote is at `quote` is interpolated into another: `{`, `${` or `#{` (blanks allowed) just before it. */

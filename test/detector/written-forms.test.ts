@@ -83,6 +83,22 @@ describe('concatenation: a key split over string literals', () => {
     expect(only(joined)).toMatchObject({ key: KEY, encoding: 'concatenation' });
   });
 
+  it('only the end of the literal that holds the key joins another (`key""0`, ` key"+"a"`, `\'key"+"a"` end at the key)', () => {
+    // Found by the random-text property test (a key read with a `0` after it): the quote after the
+    // key opened no literal, or the literal after it never closes, or the quotes do not match.
+    for (const text of [` ${KEY}""0`, `"${KEY}""0`, `x;\n ${KEY}"+"abc"`, `x;\n${KEY}""abc"`, `'${KEY}" + "abc"`, `"${KEY}" + "abc`, `"${KEY}" "ab\ncd"`]) {
+      const k = only(text);
+      expect(k.key).toBe(KEY);
+      expectSpan(k, text, text.indexOf(KEY), text.indexOf(KEY) + KEY.length);
+    }
+    // Pieces that do close still join, with any quote they open (`"…" '…'` in the shell, a template
+    // over lines, a key in a window or region of the content that begins after its quote).
+    const [a, b] = splitAt(KEY, [30]);
+    for (const text of [`"${a}""${b}"`, `'${a}' + "${b}"`, `"${a}"'${b}'`, `\`${a}\` + \`${b}\n\``, `\`x\n${a}\` + \`${b}\``, `${a}" + "${b}"`]) {
+      expect(only(text)).toMatchObject({ key: KEY, encoding: 'concatenation' });
+    }
+  });
+
   it('a whole key followed by another string on a separate statement stays the key it is', () => {
     expect(only(`a = "${KEY}";\nb = "abc";`)).toMatchObject({ key: KEY, encoding: 'plain' });
   });
