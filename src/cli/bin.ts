@@ -9,6 +9,7 @@ import { askedWord, runsScanOnly } from './command-names.js';
 import { fastHookCall } from './hook-call.js';
 import { startGitEarly } from '../sources/git/early-start.js';
 import { gitArgs, STAGED_DIFF_ARGS } from '../sources/git/diff-args.js';
+import { startFileWorkerEarly } from '../sources/files/worker-start.js';
 
 const args = process.argv.slice(2);
 if (askedWord(args) === 'staged') startGitEarly(process.cwd(), gitArgs(STAGED_DIFF_ARGS));
@@ -17,8 +18,11 @@ try {
   if (call) {
     const { runFastHook } = await import('./hook-fast-path.js');
     await runFastHook(call); // guards its own errors, as main.js does
-  } else if (runsScanOnly(args)) await import('./scan-main.js');
-  else await import('./main.js');
+  } else if (runsScanOnly(args)) {
+    // A big file to scan: its second thread starts while the scan's code loads (see worker-start.ts).
+    startFileWorkerEarly(args, process.cwd());
+    await import('./scan-main.js');
+  } else await import('./main.js');
 } catch (e) {
   // Only a package whose files are damaged or missing gets here (each path guards its own errors once
   // loaded). Nothing of the error's text is printed, as the masking is part of what failed to load;

@@ -16,6 +16,7 @@ import { allocateReadBuffer } from '../../fragments/index.js';
 import { FolderReader, type FolderUnit, type WalkSink, type WalkSpec } from './folder-walk.js';
 import { FileBatch, READ_WINDOW_BYTES, describe, metaOf, type FileOutcome, type FileReadOptions } from './read-file.js';
 import { scanClaimedSegments, type SegmentOutcome, type SegmentPlan } from './segments.js';
+import { WORKER_MARK, type EarlyStart } from './worker-start.js';
 
 /** Something to walk or read, taken whole by one thread: a folder under a walk, or a file named on the command line (`rel`: its name in the report). */
 export type ShareUnit = FolderUnit | { item: number; path: string; rel: string };
@@ -94,7 +95,7 @@ export function segmentFromWorker(o: SegmentsReport['outcomes'][number]): Segmen
   return { k: o.k, newlines: o.newlines, width: o.width, findings: Object.assign(o.findings.map(findingFromWorker), o.unlisted ? { unlisted: o.unlisted } : {}) };
 }
 
-export const WORKER_MARK = 'mirra-scan:file-worker';
+export { WORKER_MARK } from './worker-start.js';
 
 /** A sink that tallies by item what a thread's folder reader and file batch report. */
 export function tallySink(tallies: ItemTally[], itemCount: number): WalkSink {
@@ -146,13 +147,19 @@ function outcomeToSend(o: FileOutcome): SentOutcome {
   return { bytes: o.bytes, findings: o.findings.map(withKey), unlisted: o.findings.unlisted };
 }
 
-if (!isMainThread && parentPort && (workerData as WorkerStart | undefined)?.mark === WORKER_MARK) {
+if (!isMainThread && parentPort && (workerData as WorkerStart | EarlyStart | undefined)?.mark === WORKER_MARK) {
   const parent = parentPort;
-  const start = workerData as WorkerStart;
+  // A worker started early (worker-start.ts) gets its WorkerStart as its first message.
+  let start = workerData as WorkerStart | EarlyStart;
   const window = allocateReadBuffer(READ_WINDOW_BYTES);
   // Booted while the main thread lists the top of the walks; the share comes when the list is done.
   // After its share the worker stays for the big files' segments (SegmentsJob) until the scan ends it.
-  parent.on('message', (message: WorkerShare | SegmentsJob) => {
+  parent.on('message', (message: WorkerStart | WorkerShare | SegmentsJob) => {
+    if (!('kind' in message)) {
+      start = message;
+      return;
+    }
+    if ('early' in start) throw new Error('a scan worker was sent work before its start');
     if (message.kind === 'segments') {
       const { id, abs, rel, plan, claim } = message;
       const outcomes = scanClaimedSegments(abs, metaOf(rel), plan, new Int32Array(claim), window, start.options, describe);

@@ -28,29 +28,7 @@ import {
 } from '../../fragments/index.js';
 import { fsPath } from '../file-names.js';
 
-/** Files at least this big are scanned in segments when more than one thread may scan. */
-export const SEGMENTED_MIN_BYTES = 32 * 1024 * 1024;
-/** The nominal size of a segment. */
-export const SEGMENT_BYTES = 4 * 1024 * 1024;
-
-export interface SegmentSizes {
-  /** Files at least this big are scanned in segments. */
-  minFileBytes: number;
-  segmentBytes: number;
-  /** Only the workers take segments, when there are any (for tests, to be sure a worker scans them). */
-  workersOnly?: boolean;
-}
-
-/**
- * The sizes in force: the defaults, or `MIRRA_SCAN_SEGMENTS=<minFileBytes>,<segmentBytes>[,workers]`
- * (for tests, which need many segments in a small file, and may leave every segment to the workers;
- * a segment is at least two read-window overlaps).
- */
-export function segmentSizes(): SegmentSizes {
-  const m = /^(\d+),(\d+)(,workers)?$/.exec(process.env.MIRRA_SCAN_SEGMENTS ?? '');
-  if (!m) return { minFileBytes: SEGMENTED_MIN_BYTES, segmentBytes: SEGMENT_BYTES };
-  return { minFileBytes: Number(m[1]), segmentBytes: Number(m[2]), workersOnly: m[3] !== undefined };
-}
+export { SEGMENT_BYTES, SEGMENTED_MIN_BYTES, segmentSizes, type SegmentSizes } from './worker-start.js';
 
 /** Where a file's segments start, and what each needs to know of the file before it. */
 export interface SegmentPlan {

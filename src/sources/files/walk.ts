@@ -4,9 +4,7 @@
 // worker thread together (see file-worker.ts); the report is the same however the work was split.
 
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../../errors.js';
 import type { Finding, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
@@ -17,10 +15,10 @@ import { readTrackedPaths, type TrackedPaths } from './tracked.js';
 import { addFindings, allocateReadBuffer, findingsOfStream, type ContentFindings, type FindingFilterOptions } from '../../fragments/index.js';
 import { FolderReader, realPathOf, type WalkSpec } from './folder-walk.js';
 import { FileBatch, READ_WINDOW_BYTES, describe, metaOf, type FileReadOptions } from './read-file.js';
-import { ChangedWhileRead, joinSegments, planSegments, scanClaimedSegments, segmentSizes, type SegmentOutcome, type SegmentPlan, type SegmentSizes } from './segments.js';
+import { ChangedWhileRead, joinSegments, planSegments, scanClaimedSegments, type SegmentOutcome, type SegmentPlan } from './segments.js';
+import { WORKER_MARK, segmentSizes, startFileWorker, threadCount, workerScriptBuilt, type SegmentSizes } from './worker-start.js';
 import {
   SHARED,
-  WORKER_MARK,
   outcomeFromWorker,
   segmentFromWorker,
   tallySink,
@@ -186,7 +184,7 @@ async function walkAndRead(items: Item[], threads: number, filterOptions: Findin
   const minFiles = options.shareForTests?.minFiles ?? PARALLEL_MIN_FILES;
   // Rules that read ignore files from elsewhere than the working tree cannot be rebuilt in a worker: then this thread does it all.
   const rules = items.map((item) => (item.kind === 'walk' ? item.rules.toData() : null));
-  const canShare = threads > 1 && items.every((item, i) => item.kind !== 'walk' || rules[i] !== null) && fs.existsSync(fileURLToPath(WORKER_URL)); // no worker script under a TypeScript test runner
+  const canShare = threads > 1 && items.every((item, i) => item.kind !== 'walk' || rules[i] !== null) && workerScriptBuilt(); // no worker script under a TypeScript test runner
   let found = 0;
   let listing = true;
   const units: ShareUnit[] = [];
@@ -194,7 +192,7 @@ async function walkAndRead(items: Item[], threads: number, filterOptions: Findin
     for (let i = 0; i < Math.min(MAX_WORKERS, threads - 1); i++) {
       // Not unref'd: the run waits for each started worker's report (the walk ends them, also on an error).
       const start: WorkerStart = { mark: WORKER_MARK, shared: shared.buffer as SharedArrayBuffer, slot: SHARED.workerStarted + i, options: readOptions };
-      const worker = new Worker(WORKER_URL, { workerData: start });
+      const worker = startFileWorker(start);
       const report = new Promise<WorkerReport>((resolve, reject) => {
         worker.on('message', (m: WorkerReport | SegmentsReport) => (m.kind === 'walked' ? resolve(m) : segmentedFiles.get(m.id)?.add(m.outcomes.map(segmentFromWorker))));
         const fail = (e: Error) => {
@@ -394,15 +392,6 @@ function markTracked(findings: Finding[], root: string, known: TrackedPaths | nu
   if (!tracked) return;
   for (const f of inFiles) f.tracked = tracked.files.has(f.file);
 }
-
-function threadCount(requested: number | undefined): number {
-  const fromEnv = Number(process.env.MIRRA_SCAN_THREADS);
-  const n = requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : os.availableParallelism());
-  return Math.max(1, Math.floor(n));
-}
-
-/** The worker script sits beside this module once built; under a TypeScript test runner it does not. */
-const WORKER_URL = new URL('./file-worker.js', import.meta.url);
 
 function isInside(dir: string, abs: string): boolean {
   const rel = path.relative(dir, abs);
