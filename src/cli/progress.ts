@@ -108,7 +108,8 @@ export async function withProgress<T>(options: { progress?: boolean }, work: (pr
 
 /** A file scan's progress (scanFiles' `onProgress`) on the line. */
 export function fileProgress(line: ProgressLine): (p: FileScanProgress) => void {
-  return (p) => line.update({ what: 'files', done: p.read, total: p.found, totalGrows: p.walking, unit: 'files', current: p.current });
+  // A walk that reads what it finds as it goes has no total yet: a count, not a bar stuck at 100%.
+  return (p) => line.update({ what: 'files', done: p.read, total: p.walking && p.found <= p.read ? undefined : p.found, totalGrows: p.walking, unit: 'files', current: p.current });
 }
 
 /** A commit range's progress (scanCommitRange's `onCommit`) on the line; the total comes from one `git rev-list --count`, when it is known. */

@@ -6,7 +6,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProgressLine, renderProgress, wantsProgress, type ProgressStream } from '../../src/cli/progress.js';
+import { fileProgress, ProgressLine, renderProgress, wantsProgress, type ProgressStream } from '../../src/cli/progress.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { CLI, TempRepo, gitEnv } from '../support/git-repo.js';
 
@@ -18,6 +18,17 @@ function stream(isTTY: boolean | undefined, columns = 80): ProgressStream & { ou
 }
 
 describe('the progress line itself', () => {
+  it('a walk that reads what it finds shows a count while it goes on, a bar once the total is known', () => {
+    const s = stream(true);
+    const line = new ProgressLine(s, () => 10_000, 0);
+    const show = fileProgress(line);
+    show({ read: 1200, found: 1200, walking: true });
+    expect(s.out.at(-1)).toBe(CLEAR + 'mirra-scan: scanning files 1200 files');
+    const later = new ProgressLine(s, () => 20_000, 0);
+    fileProgress(later)({ read: 1500, found: 2000, walking: false });
+    expect(s.out.at(-1)).toContain('1500/2000 files 75%');
+  });
+
   it('shows only once the run has taken a second, at most ten times a second, and clears itself', () => {
     let now = 5000;
     const s = stream(true);
