@@ -1,9 +1,13 @@
 // Runs after tsc:
 // - bundles this package's own code into dist/cli/: the full command line (main.js), the ESLint
-//   plugin, the programmatic API (eslint-plugin-mirra/scanner), the GitHub Action's entry and the
-//   file-scanning worker, as entries sharing chunks;
-// - bundles the `mirra-scan` bin (which only picks the path and starts git) and the hooks' fast path
-//   (src/cli/hook-fast-path.ts, with everything it runs) as two files of their own, no chunks; and
+//   plugin, the programmatic API (eslint-plugin-mirra/scanner), the GitHub Action's entry and the API
+//   client, as entries sharing chunks;
+// - bundles the `mirra-scan` bin (which only picks the path and starts git or a worker early) and the
+//   hooks' fast path (src/cli/hook-fast-path.ts, with everything it runs) as two files of their own,
+//   no chunks;
+// - bundles the scan path (src/cli/scan-main.ts: the command line with `scan` alone, what every plain
+//   scan runs) and the file-scanning worker as one file each, no chunks (bench/scan/README.md,
+//   "Start-up": a scan through main.js and its ~30 chunks cost 40 ms more of CPU); and
 // - writes dist/index.cjs and dist/scanner.cjs, the CommonJS entries (ESLint 8 and eslintrc configs
 //   load the plugin with require(); Node 20.19+ can require() ES modules without top-level await).
 //
