@@ -15,7 +15,7 @@
 // Node's ES module loader cost about 45 ms of a ~160 ms run; one bundle loads in a fraction of that
 // (`npm run bench:hook`). Code splitting keeps each command's code in its own chunk, loaded only when
 // that command runs. A hook's call loads only the bin: one file, no command-line parser, where the
-// chunks cost a file read and a module each (about 20 for `staged`). The libraries are bundled too (commander, fast-glob, p-limit, picocolors are dev
+// chunks cost a file read and a module each (about 20 for `staged`). The libraries are bundled too (commander, p-limit, picocolors are dev
 // dependencies), except the three loaded only when needed (cosmiconfig and ignore with createRequire,
 // simple-git with import()): those are the package's only runtime dependencies, so nothing is both
 // bundled and installed. The
@@ -56,7 +56,7 @@ const common = {
   // Loaded only when needed (a config file to read, ignore rules to apply, a git plumbing question),
   // so not bundled: the package's three runtime dependencies. Everything else is in the bundle.
   external: ['cosmiconfig', 'ignore', 'simple-git'],
-  // The CommonJS packages bundled in (commander, fast-glob) call require() for Node's own modules.
+  // The CommonJS packages bundled in (commander) call require() for Node's own modules.
   banner: { js: "import { createRequire as __mirraCreateRequire } from 'node:module'; const require = __mirraCreateRequire(import.meta.url);" },
   logLevel: 'warning',
   plugins: [commanderLoadsChildProcessLazily],
