@@ -23,11 +23,11 @@ const META = { file: 'big.bin', source: 'file' as const, commit: null, place: 'w
 const WINDOW = 64 * 1024;
 const SEGMENT = 32 * 1024;
 
-function scan(file: string, threads: number): { status: number | null; stdout: string; stderr: string; findings: Array<Record<string, unknown>> } {
+function scan(file: string, threads: number, segments = ''): { status: number | null; stdout: string; stderr: string; findings: Array<Record<string, unknown>> } {
   const r = spawnSync(process.execPath, [CLI, 'scan', '--no-ignore', '--format', 'json', file], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, MIRRA_SCAN_THREADS: String(threads), MIRRA_SCAN_SEGMENTS: '' },
+    env: { ...process.env, MIRRA_SCAN_THREADS: String(threads), MIRRA_SCAN_SEGMENTS: segments },
     maxBuffer: 64 * 1024 * 1024,
   });
   const findings = r.status === 0 || r.status === 1 ? (JSON.parse(r.stdout) as { findings: Array<Record<string, unknown>> }).findings : [];
@@ -42,7 +42,7 @@ describe('hostile bytes where a big file is cut', () => {
     const [head, tail] = [fakeKey('script', 90, 41), fakeKey('install', 100, 42)];
     const run = Buffer.alloc(66 * 1024 * 1024, 'a0b1c2d3e4f5');
     fs.writeFileSync(file, Buffer.concat([Buffer.from(`"${head}" `), run, Buffer.from(` "${tail}"\n`)]));
-    expect(fs.statSync(file).size).toBeGreaterThan(2 * SEGMENTED_MIN_BYTES);
+    expect(fs.statSync(file).size).toBeGreaterThan(SEGMENTED_MIN_BYTES); // split at the default sizes
     const one = scan(file, 1);
     const two = scan(file, 2);
     expect(two.status).toBe(1);
@@ -53,20 +53,20 @@ describe('hostile bytes where a big file is cut', () => {
     ]);
   });
 
-  it('keys at, just before and just after every nominal cut of a 40 MiB file: each found once, where one thread finds it', () => {
+  it('a key at, across, just before or just after every nominal cut of a 40 MiB file: each found once, where one thread finds it', () => {
     const file = path.join(dir, 'at-cuts.js');
     const text = Buffer.alloc(40 * 1024 * 1024, 'var x=f(a,b);');
+    const offsets = [-200, -77, -40, -1, 0, 1, 3, 400]; // where the key's quote starts, from the nominal cut
     let planted = 0;
-    for (let at = SEGMENT_BYTES; at < text.length - SEGMENT_BYTES; at += SEGMENT_BYTES) {
-      for (const [i, d] of [-120, -1, 0, 3, 400].entries()) {
-        const key = fakeKey('script', 72 + i, at + i);
-        text.write(`"${key}"`, at + d - (d < 0 ? key.length : 0) + i * 1000);
-        planted++;
-      }
+    for (let at = SEGMENT_BYTES, k = 0; at < text.length - SEGMENT_BYTES; at += SEGMENT_BYTES, k++) {
+      text.write(`"${fakeKey('script', 72 + k, at)}"`, at + offsets[k % offsets.length]);
+      planted++;
     }
     fs.writeFileSync(file, text);
-    const one = scan(file, 1);
-    const two = scan(file, 2);
+    const segments = `${16 * 1024 * 1024},${SEGMENT_BYTES}`; // split at the default segment size
+    const one = scan(file, 1, segments);
+    const two = scan(file, 2, segments);
+    expect(planted).toBe(offsets.length);
     expect(one.findings).toHaveLength(planted);
     expect(places(two.findings)).toEqual(places(one.findings));
   });
