@@ -6,7 +6,7 @@ import { base64Back, base64Forward, decodeBase64Window, decodeUtf16Window, WRITT
 import { parseCandidate, rejectingFilter } from './filters.js';
 import { isHexCode, isWordCode, KEY_PREFIX, TYPED_PREFIXES } from './key-format.js';
 import { findStemBlock, stemSearchLimit } from './line-feeds.js';
-import { afterUnderscore, base64EndsEveryKey, DENSE_CHECK, DENSE_GAP, endsEveryKeyAt, endsEveryKeyRightAfter, formAfterStem, mayBeKeyAfterStem, nextByByte, TraceForm } from './plausible.js';
+import { afterUnderscore, afterUnderscoreInText, base64GroupEndsEveryKey, DENSE_CHECK, DENSE_GAP, endsEveryKeyAt, endsEveryKeyAtInText, endsEveryKeyRightAfter, formAfterStem, mayBeKeyAfterStem, nextByByte, TraceForm } from './plausible.js';
 import { DETECTOR_WORK } from './work.js';
 import { decodeWritten, encodedStemAt, ENCODED_R_NEEDLES, JoinContext, mayBeEncodedR, schemeAt, type WrittenScheme } from './written-forms.js';
 
@@ -419,32 +419,27 @@ const STEM_JUMP = BASE64_NEEDLES.map((n, k) => {
 
 /**
  * `keyTraceOffsets` for the first piece of base64 stem `k` (needle `k`), from `next` on, where its
- * hits come thick (hostile text: base64 of `mirra_` repeated). One loop over the bytes; a whole stem
- * in one run gets the cheap look on the spot (no call per hit) and is dropped when the byte after
- * its `_` ends every key. Anything else (a stem cut by a line break, a stem the look keeps) goes to
- * `judge`, exactly as the search by `indexOf` would send it.
+ * hits come thick (hostile text: base64 of `mirra_` repeated). One loop over the bytes
+ * (`nextBase64Hit`) gives the cheap look to each whole stem in one run on the spot and drops it when
+ * the byte after its `_` ends every key; anything else it stops at (a stem cut by a line break, a
+ * stem the look keeps) goes to `judge`, exactly as the search by `indexOf` would send it.
  */
 function denseBase64Starts(buf: Buffer, k: number, from: number, next: number, judge: (at: number) => void): void {
   const n = BASE64_NEEDLE_BYTES[k];
   const h = n.headBytes.length;
   const { offsetInGroup, byteOffset } = BASE64_STEMS[BASE64_NEEDLES[k].stem];
-  const first = STEM_WORDS[2 * k];
-  const last = STEM_WORDS[2 * k + 1];
-  const byte = n.tail[0];
+  // The group that holds the byte after `_`, from the stem's start, and that byte's place in it.
+  const byte = byteOffset + STEM.length + 1;
+  const groupAfter = 4 * Math.floor(byte / 3) - offsetInGroup;
+  const shift = 8 * (2 - (byte % 3));
   const length = stemBytes[k].length;
-  const jump = STEM_JUMP[k];
-  const skip = byteOffset + STEM.length;
-  const end = buf.length - n.tail.length;
-  let i = Math.max(next, h);
-  while (i <= end) {
-    if (buf[i] !== byte) {
-      i++;
-      continue;
-    }
+  for (let i = Math.max(next, h); ; ) {
+    i = nextBase64Hit(buf, i, n.tail[0], h, STEM_WORDS[2 * k], STEM_WORDS[2 * k + 1], length, STEM_JUMP[k], from + offsetInGroup, groupAfter, shift);
+    if (i < 0) return;
     const at = i - h;
-    if (at + length <= buf.length && wordAt(buf, at) === first && wordAt(buf, at + length - 4) === last) {
-      if (at - offsetInGroup < from || !base64EndsEveryKey(buf, at - offsetInGroup, skip)) judge(at);
-      i += jump;
+    if (at + length <= buf.length && bytesAt(buf, at, stemBytes[k])) {
+      judge(at);
+      i += STEM_JUMP[k];
       continue;
     }
     if (bytesAt(buf, i, n.tail) && bytesAt(buf, at, n.headBytes)) {
@@ -453,6 +448,31 @@ function denseBase64Starts(buf: Buffer, k: number, from: number, next: number, j
     }
     i++;
   }
+}
+
+/**
+ * The loop of `denseBase64Starts`: from `i` on, the next place where the stem's first byte after
+ * its head (`byte`, `h` bytes into the stem) stands and which is not a whole stem (`first`, `last`:
+ * its first and last four bytes) that starts at or after `lowest` and whose byte after `_` (in the
+ * group `groupAfter` bytes from the stem's start, `shift` bits from its right) ends every key. Such
+ * stems are stepped over by `jump`. -1 at the end. It calls nothing that is not inlined and returns
+ * instead of calling back, so the optimized loop never meets a call it has no feedback for (each
+ * such call sent it back to the interpreter for the rest of a read buffer).
+ */
+function nextBase64Hit(buf: Buffer, i: number, byte: number, h: number, first: number, last: number, length: number, jump: number, lowest: number, groupAfter: number, shift: number): number {
+  // (One loop to the end: a second one for the last bytes, first reached at the end of a buffer,
+  // had no feedback yet and sent the loop back to the interpreter.)
+  while (i < buf.length) {
+    if (buf[i] !== byte) {
+      i++;
+      continue;
+    }
+    const at = i - h;
+    if (at + length > buf.length || wordAt(buf, at) !== first || wordAt(buf, at + length - 4) !== last) return i;
+    if (at < lowest || !base64GroupEndsEveryKey(buf, at + groupAfter, shift)) return i;
+    i += jump;
+  }
+  return -1;
 }
 
 /** Every needle a trace can start with besides `mirra` and `MIRRA` (which `forEachStem` finds, in any context). */
@@ -498,10 +518,21 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
   const all = options.rejections !== undefined;
   const joins = new JoinContext(text);
   for (const stem of [STEM, UPPER_STEM]) {
-    for (let at = text.indexOf(stem); at >= 0; at = text.indexOf(stem, at + 1)) {
+    let hits = 0;
+    let since = 0;
+    let dense = false;
+    for (let at = text.indexOf(stem); at >= 0; ) {
       // `_`, `%` and `\` after the stem get the cheap look; the other written forms are read as they are.
       const form = formAfterStem(text.charCodeAt(at + STEM.length));
       if (form === null || all || mayBeKeyAfterStem(text, at + STEM.length, form, 0)) detectWrittenAt(text, at, joins, push, rejectAt(at));
+      // Where stems come thick (hostile text: a UTF-16 file of `mirra_` is searched as decoded text),
+      // one `indexOf` per stem costs more than a loop over the characters that drops them on the spot.
+      if (!dense && !all && ++hits >= DENSE_CHECK) {
+        if (at - since < DENSE_CHECK * DENSE_GAP) dense = true;
+        hits = 0;
+        since = at;
+      }
+      at = dense ? nextTextStem(text, stem, at + 1) : text.indexOf(stem, at + 1);
     }
   }
   for (const { start, scheme } of encodedStems(text)) {
@@ -546,6 +577,36 @@ export function detectKeys(text: string, options: DetectOptions = {}): KeyMatch[
   }
 
   return matches.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * `detectKeys`' search for `stem` (`mirra` or `MIRRA`) from `from` on, where stems come thick: one
+ * loop over the characters that runs the cheap look on the spot, as `denseStemStarts` does for bytes.
+ * A stem whose `_` (plain, `%5F`, `\x5f`, `\u005f`) is followed by a character that ends every key
+ * is stepped over (the `_` or its escape holds no `m` or `M`: no stem starts inside it); the start
+ * of the next other stem is returned, -1 when there is none.
+ */
+function nextTextStem(text: string, stem: string, from: number): number {
+  const s0 = stem.charCodeAt(0);
+  const s1 = stem.charCodeAt(1);
+  const s2 = stem.charCodeAt(2);
+  const s4 = stem.charCodeAt(4);
+  const end = text.length - STEM.length;
+  let j = from;
+  while (j <= end) {
+    // (Their 3rd and 4th letters are the same: `rr`, `RR`.)
+    if (text.charCodeAt(j) !== s0 || text.charCodeAt(j + 1) !== s1 || text.charCodeAt(j + 2) !== s2 || text.charCodeAt(j + 3) !== s2 || text.charCodeAt(j + 4) !== s4) {
+      j++;
+      continue;
+    }
+    const at = afterUnderscoreInText(text, j + STEM.length);
+    if (at >= 0 && endsEveryKeyAtInText(text, at)) {
+      j = at;
+      continue;
+    }
+    return j;
+  }
+  return -1;
 }
 
 /** How far the word after a trace is read to see what stops it (`mirra_script_` and a whole key). */

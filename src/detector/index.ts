@@ -110,9 +110,21 @@ export function scanContent(content: Buffer | string, options: ScanContentOption
     return out;
   }
   const bytes = content.subarray(bomLength, content.length - ((content.length - bomLength) % 2));
-  const text = new TextDecoder(form === 'utf16le' ? 'utf-16le' : 'utf-16be').decode(bytes);
+  const text = decodeUtf16(bytes, form);
   if (hasKeyTrace(text)) locateAll(text, false, detectKeys(text, options), 'utf16', options.lineOffset, budget, 0, cutOf(options));
   return out;
+}
+
+/**
+ * UTF-16 bytes as text, one character a code unit, so that character `k` is bytes `2k` and `2k + 1`.
+ * A lone surrogate becomes U+FFFD, as a `TextDecoder` makes it; unlike a `TextDecoder`, a U+FEFF at
+ * the start is kept (the caller has taken the BOM off: another one, or one that starts a window
+ * from the middle of a file, is a character, and dropping it shifted every offset after it). Node's
+ * own UTF-16 decoding is a copy: at about half a `TextDecoder`'s CPU time per window.
+ */
+function decodeUtf16(bytes: Buffer, form: 'utf16le' | 'utf16be'): string {
+  const text = (form === 'utf16le' ? bytes : Buffer.from(bytes).swap16()).toString('utf16le') as string & { toWellFormed(): string };
+  return text.toWellFormed();
 }
 
 const cutOf = (options: ScanContentOptions) => ({ headCut: options.headCut === true, tailCut: options.tailCut === true });

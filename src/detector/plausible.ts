@@ -243,6 +243,26 @@ export function endsEveryKeyAt(buf: Buffer, at: number): boolean {
   return ENDS_EVERY_KEY_AFTER_PREFIX[c] === 1;
 }
 
+/** `afterUnderscore` for text (one code unit a character): the same answer as for bytes holding the same characters. */
+export function afterUnderscoreInText(text: string, afterStem: number): number {
+  const c = text.charCodeAt(afterStem);
+  if (c === 95 /* _ */) return afterStem + 1;
+  if (c === 37 /* % */) return text.charCodeAt(afterStem + 1) === 53 /* 5 */ && (text.charCodeAt(afterStem + 2) | 32) === 102 /* f */ ? afterStem + 3 : -1;
+  if (c !== 92 /* \ */) return -1;
+  const kind = text.charCodeAt(afterStem + 1);
+  if (kind === 120 /* x */) return text.charCodeAt(afterStem + 2) === 53 && (text.charCodeAt(afterStem + 3) | 32) === 102 ? afterStem + 4 : -1;
+  if (kind === 117 /* u */ && text.charCodeAt(afterStem + 2) === 48 && text.charCodeAt(afterStem + 3) === 48 && text.charCodeAt(afterStem + 4) === 53 && (text.charCodeAt(afterStem + 5) | 32) === 102) return afterStem + 6;
+  return -1;
+}
+
+/** `endsEveryKeyAt` for text: a character past Latin-1 ends no key here (it is judged in full). */
+export function endsEveryKeyAtInText(text: string, at: number): boolean {
+  if (at < 0 || at >= text.length) return false;
+  const c = text.charCodeAt(at);
+  if (c === 36 /* $ */ && text.charCodeAt(at + 1) === 123 /* { */ && at + 2 < text.length && endsEveryKey(text.charCodeAt(at + 2))) return true;
+  return c < 256 && ENDS_EVERY_KEY_AFTER_PREFIX[c] === 1;
+}
+
 /** Whether `c`, right after a key's `mirra_`, ends every key (and cannot start `script_`, …, or an escape); false for -1. */
 function endsEveryKeyAfterPrefix(c: number): boolean {
   const l = lower(c);
@@ -261,21 +281,27 @@ for (let c = 0; c < 256; c++) ENDS_EVERY_KEY_AFTER_PREFIX[c] = endsEveryKeyAfter
  */
 export function base64EndsEveryKey(buf: Buffer, group: number, skipBytes: number): boolean {
   const byte = skipBytes + 1;
-  const g = group + 4 * Math.floor(byte / 3);
-  if (g + 4 > buf.length) return false;
-  const d0 = buf[g];
-  const d1 = buf[g + 1];
-  const d2 = buf[g + 2];
-  const d3 = buf[g + 3];
-  if ((d0 | d1 | d2 | d3) >= 128) return false;
-  const v0 = B64_VALUE[d0];
-  const v1 = B64_VALUE[d1];
-  const v2 = B64_VALUE[d2];
-  const v3 = B64_VALUE[d3];
-  if ((v0 | v1 | v2 | v3) < 0) return false;
-  const bits = (v0 << 18) | (v1 << 12) | (v2 << 6) | v3;
-  return endsEveryKeyAfterPrefix((bits >> (8 * (2 - (byte % 3)))) & 255);
+  return base64GroupEndsEveryKey(buf, group + 4 * Math.floor(byte / 3), 8 * (2 - (byte % 3)));
 }
+
+/**
+ * `base64EndsEveryKey` with the place of the byte worked out once (a dense search asks it once per
+ * stem, with the same place each time): whether the byte `shift` bits from the right of the group
+ * at `g` (0, 8 or 16) ends every key; false when the group is not four base64 characters.
+ */
+export function base64GroupEndsEveryKey(buf: Buffer, g: number, shift: number): boolean {
+  if (g + 4 > buf.length) return false;
+  const v0 = B64_BYTE_VALUE[buf[g]];
+  const v1 = B64_BYTE_VALUE[buf[g + 1]];
+  const v2 = B64_BYTE_VALUE[buf[g + 2]];
+  const v3 = B64_BYTE_VALUE[buf[g + 3]];
+  if ((v0 | v1 | v2 | v3) < 0) return false;
+  return ENDS_EVERY_KEY_AFTER_PREFIX[(((v0 << 18) | (v1 << 12) | (v2 << 6) | v3) >> shift) & 255] === 1;
+}
+
+/** `B64_VALUE` for every byte (-1 for any byte that is no base64 character): one load per character, no range check. */
+const B64_BYTE_VALUE = new Int16Array(256).fill(-1);
+B64_BYTE_VALUE.set(B64_VALUE);
 
 /** `isHexCode` of each byte, as a table. */
 const HEX_BYTE = new Uint8Array(256);

@@ -1,13 +1,14 @@
 // Where a needle's hits come thick (hostile text), the detector stops calling `indexOf` once a hit
 // and searches the rest another way: the first piece of a base64 stem by one loop over the bytes
 // that drops hopeless stems on the spot, the last piece only next to line breaks (it is a trace only
-// where a break cuts its stem). Whatever follows such text must be found exactly as it is without it.
+// where a break cuts its stem); stems in text by one loop over the characters. Whatever follows such
+// text must be found exactly as it is without it.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keyTraceOffsets } from '../../src/detector/detect.js';
-import { endsEveryKeyRightAfter, mayBeKeyAfterStem, TraceForm } from '../../src/detector/plausible.js';
-import { allocateReadBuffer, scanContent } from '../../src/detector/index.js';
+import { detectKeys, keyTraceOffsets } from '../../src/detector/detect.js';
+import { afterUnderscore, afterUnderscoreInText, endsEveryKeyAt, endsEveryKeyAtInText, endsEveryKeyRightAfter, mayBeKeyAfterStem, TraceForm } from '../../src/detector/plausible.js';
+import { allocateReadBuffer, DETECTOR_WORK, resetDetectorWork, scanContent } from '../../src/detector/index.js';
 import { fakeKey } from '../support/fake-keys.js';
 
 /**
@@ -142,5 +143,76 @@ describe('dense escaped stems', () => {
         expect(keyTraceOffsets(glued)).toContain(head.length);
       }
     }
+  });
+});
+
+/**
+ * Text (a UTF-16 file is decoded and searched as text): where stems come thick, `detectKeys` leaves
+ * `indexOf` for one loop over the characters that drops hopeless stems on the spot. Its findings
+ * must be those of the search that judges every stem (asked for every rejection, it takes no
+ * shortcut), and its cheap look must read characters as the one on bytes reads the same bytes.
+ */
+describe('dense stems in text', () => {
+  const TEXT_UNITS = ['mirra_', 'MIRRA_', 'mirra%5F', 'mirra\\x5f', 'mirra\\u005F', 'mirra_${', 'mirra_q', 'mirra_\u00e9', 'mirra_\u4e2d'];
+  const textPiece = fc.oneof(
+    afterStems,
+    fc.constantFrom('\u00e9', '\u4e2d', '\ud83d\ude00', 'mirra_\u00e9', 'mirra_\u4e2d', 'mirra_${x}', 'mirra_a1', 'MIRRA_SCRIPT_'),
+  );
+  const found = (text: string, slow: boolean) => detectKeys(text, slow ? { rejections: [] } : {}).map((m) => [m.start, m.end, m.key, m.encoding]);
+
+  it('property: the dense search finds what the search that judges every stem finds', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...TEXT_UNITS), fc.integer({ min: 260, max: 600 }), fc.array(textPiece, { maxLength: 30 }), fc.array(textPiece, { maxLength: 8 }), (unit, n, pieces, lead) => {
+        const text = lead.join('') + unit.repeat(n) + pieces.join('') + unit.repeat(n >> 1) + pieces.slice(0, 3).join('');
+        expect(found(text, false)).toEqual(found(text, true));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: the cheap look on text reads characters as the one on bytes reads the same bytes', () => {
+    const unit = fc.constantFrom('_', '%', '5', 'F', 'f', '\\', 'x', 'u', '0', 'm', 's', 'a', '1', ' ', '"', '$', '{', '\n', '\u00e9', '\u00ff');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 12 }), (t) => {
+        const buf = Buffer.from(t, 'latin1');
+        for (let i = 0; i <= t.length; i++) {
+          expect(afterUnderscoreInText(t, i)).toBe(afterUnderscore(buf, i));
+          expect(endsEveryKeyAtInText(t, i)).toBe(endsEveryKeyAt(buf, i));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    // Past Latin-1 a character ends no key here (judged in full).
+    expect(endsEveryKeyAtInText('\u0167', 0)).toBe(false);
+  });
+
+  it('a UTF-16 file of dense stems: none is judged in full, and a key among them is found at its place', () => {
+    const key = fakeKey('script', 72, 5);
+    const head = Buffer.from('\ufeff' + 'mirra_'.repeat(20_000) + ' ', 'utf16le');
+    const content = Buffer.concat([head, Buffer.from(`${key} ` + 'mirra_'.repeat(5_000), 'utf16le')]);
+    resetDetectorWork();
+    const keys = scanContent(content);
+    expect(keys.map((k) => [k.key, k.encoding, k.start])).toEqual([[key, 'utf16', head.length / 2 - 1]]);
+    // The stem cut by the end of the text, and the key.
+    expect(DETECTOR_WORK.candidatesJudged).toBeLessThan(4);
+  });
+});
+
+describe('UTF-16 decoding', () => {
+  it('a U+FEFF after the BOM is a character: offsets after it are not shifted', () => {
+    const key = fakeKey('script', 72, 6);
+    for (const [bom, encoding] of [[[0xff, 0xfe], 'utf16le'], [[0xfe, 0xff], 'utf16be']] as const) {
+      const body = Buffer.from(`\ufeff${key}\n`, 'utf16le');
+      if (encoding === 'utf16be') body.swap16();
+      const [k] = scanContent(Buffer.concat([Buffer.from(bom), body]));
+      expect([k.key, k.start, k.column]).toEqual([key, 1, 2]);
+    }
+  });
+
+  it('a lone surrogate reads as U+FFFD, as a TextDecoder reads it', () => {
+    const key = fakeKey('script', 72, 8);
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, 0xd8]), Buffer.from(` ${key}\n`, 'utf16le')]);
+    const [k] = scanContent(bytes);
+    expect([k.key, k.start, k.snippet.text.includes('\ud800')]).toEqual([key, 2, false]);
   });
 });
