@@ -21,14 +21,14 @@ const SEGMENT = 16 * 1024;
 const SMALL_SEGMENTS = `${4 * SEGMENT},${SEGMENT}`;
 
 interface Report {
-  findings: Array<{ file: string; line: number; column: number; endLine: number; endColumn: number; keySha256: string; encoding: string }>;
+  findings: Array<{ file: string; line: number; column: number; endLine: number; endColumn: number; keySha256: string; encoding: string; hint: string }>;
   unlisted?: Array<{ file: string; count: number }>;
   errors: unknown[];
   stats: { files: number; bytes: number; skipped: number };
 }
 
-function scan(args: string[], env: Record<string, string>): Report {
-  const r = spawnSync(process.execPath, [CLI, 'scan', '--no-ignore', '--format', 'json', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+function scan(args: string[], env: Record<string, string>, cwd = dir): Report {
+  const r = spawnSync(process.execPath, [CLI, 'scan', '--no-ignore', '--format', 'json', ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
   expect(r.stderr).toBe('');
   expect([0, 1]).toContain(r.status);
   return JSON.parse(r.stdout) as Report;
@@ -76,5 +76,21 @@ describe('a big file in segments, through the CLI with a worker', () => {
     expect(new Set(one.findings.map((f) => f.file))).toEqual(new Set(['tree/lib/m0.js', 'tree/lib/m5.js', 'tree/lib/m10.js', 'tree/lib/m15.js', 'tree/lib/vendor.min.js', 'tree/notes.txt']));
     expect(places(two)).toEqual(places(one));
     expect({ ...two.stats, durationMs: 0 }).toEqual({ ...one.stats, durationMs: 0 });
+  });
+
+  it('in a git repository: the hint of a key in a tracked big file says it is committed, as one thread says (git lists the files while the segments are scanned)', () => {
+    const repo = path.join(dir, 'repo');
+    fs.mkdirSync(repo);
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+    git('init', '-q');
+    fs.writeFileSync(path.join(repo, 'tracked.min.js'), bundle(600_000, SEGMENT, 4));
+    fs.writeFileSync(path.join(repo, 'untracked.min.js'), bundle(600_000, SEGMENT, 5));
+    git('add', 'tracked.min.js');
+    const args = ['tracked.min.js', 'untracked.min.js'];
+    const one = scan(args, { MIRRA_SCAN_THREADS: '1', MIRRA_SCAN_SEGMENTS: SMALL_SEGMENTS }, repo);
+    const two = scan(args, { MIRRA_SCAN_THREADS: '2', MIRRA_SCAN_SEGMENTS: SMALL_SEGMENTS }, repo);
+    const hintOf = (r: Report, file: string) => new Set(r.findings.filter((f) => f.file === file).map((f) => f.hint));
+    expect(hintOf(one, 'tracked.min.js')).not.toEqual(hintOf(one, 'untracked.min.js'));
+    expect(two.findings.map((f) => [f.file, f.keySha256, f.hint])).toEqual(one.findings.map((f) => [f.file, f.keySha256, f.hint]));
   });
 });

@@ -15,13 +15,34 @@ export function readTrackedPaths(root: string): TrackedPaths | null {
   if (!fs.existsSync(path.join(root, '.git'))) return null;
   // node:child_process is loaded only here: a scan outside a repository never loads it.
   const { spawnSync } = process.getBuiltinModule('node:child_process');
-  const r = spawnSync('git', ['-c', 'core.quotePath=false', 'ls-files', '-z', '--cached'], { cwd: root, encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024 });
-  if (r.status !== 0 || !r.stdout) return null;
+  const r = spawnSync('git', LS_FILES, { cwd: root, encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024 });
+  return r.status === 0 && r.stdout ? trackedPathsOf(r.stdout) : null;
+}
+
+const LS_FILES = ['-c', 'core.quotePath=false', 'ls-files', '-z', '--cached'];
+
+/**
+ * `readTrackedPaths`, with git run meanwhile: for a scan that will take a while (a big file), whose
+ * findings then need no wait for git.
+ */
+export function readTrackedPathsSoon(root: string): Promise<TrackedPaths | null> {
+  if (!fs.existsSync(path.join(root, '.git'))) return Promise.resolve(null);
+  const { spawn } = process.getBuiltinModule('node:child_process');
+  return new Promise((resolve) => {
+    const child = spawn('git', LS_FILES, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.once('error', () => resolve(null));
+    child.once('close', (code) => resolve(code === 0 ? trackedPathsOf(Buffer.concat(chunks)) : null));
+  });
+}
+
+function trackedPathsOf(stdout: Buffer): TrackedPaths {
   const files = new Set<string>();
   const folders = new Set<string>();
-  const text = r.stdout.toString('utf8');
+  const text = stdout.toString('utf8');
   // Names that are not UTF-8 as the walk shows them (`\xNN`), so both sides name a file alike.
-  const names = mayHaveLostBytes(text) ? splitBytes(r.stdout, 0).map(displayName) : text.split('\0');
+  const names = mayHaveLostBytes(text) ? splitBytes(stdout, 0).map(displayName) : text.split('\0');
   for (const name of names) {
     if (!name) continue;
     files.add(name);

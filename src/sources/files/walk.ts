@@ -11,7 +11,7 @@ import type { Finding, ScanError, ScanResult, UnlistedFindings } from '../../fin
 import { defaultPolicy, findRoot, type PathRules, type Policy } from '../../policy/index.js';
 import { bytePathString, fsPath, relativeName, resolveByteNamedPath } from '../file-names.js';
 import { readStdinChunk } from './stdin.js';
-import { readTrackedPaths, type TrackedPaths } from './tracked.js';
+import { readTrackedPaths, readTrackedPathsSoon, type TrackedPaths } from './tracked.js';
 import { addFindings, allocateReadBuffer, findingsOfStream, type ContentFindings, type FindingFilterOptions } from '../../fragments/index.js';
 import { FolderReader, realPathOf, type WalkSpec } from './folder-walk.js';
 import { FileBatch, READ_WINDOW_BYTES, describe, metaOf, type FileReadOptions } from './read-file.js';
@@ -140,7 +140,7 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
     // Ignore files apply from the repository that holds the folder (this one, or another).
     const base = abs === root || isInside(root, abs) ? root : findRoot(abs);
     const tracked = policy.honourIgnoreFiles ? readTrackedPaths(base) : null;
-    if (base === root) rootTracked = tracked;
+    if (base === root && policy.honourIgnoreFiles) rootTracked = tracked; // read (null: not a repository), or left for markTracked
     const rules = policy.walkRules(base, tracked);
     const folderRel = bytes ? relativeName(base, bytes) : toSlash(path.relative(base, abs));
     rules.loadAncestors(folderRel);
@@ -149,9 +149,13 @@ export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
     const walkRules = folderRel !== '' && rules.ignores(folderRel, true) ? rules.from(folderRel) : rules;
     items.push({ kind: 'walk', spec: { dir: abs, dirBytes: bytes, rel, base, namedElsewhere: namedReal.length > 1 ? namedReal : [] }, rules: walkRules });
   }
-  const tallies = await walkAndRead(items, threadCount(options.threads), filterOptions, options);
+  const threads = threadCount(options.threads);
+  // A big file named (scanned in segments, a while): git lists the tracked files meanwhile, for the findings' hints.
+  const minBig = (options.segments ?? segmentSizes()).minFileBytes;
+  const trackedSoon = rootTracked === undefined && threads > 1 && items.some((item) => item.kind === 'file' && item.size >= minBig) ? readTrackedPathsSoon(root) : undefined;
+  const tallies = await walkAndRead(items, threads, filterOptions, options);
   const result = assemble(items, tallies, started);
-  markTracked(result.findings, root, rootTracked);
+  markTracked(result.findings, root, trackedSoon ? await trackedSoon : rootTracked);
   return result;
 }
 
@@ -384,11 +388,14 @@ function assemble(items: Item[], tallies: ItemTally[], started: number): ScanRes
   return { ...result, errors, stats };
 }
 
-/** A key in a file git tracks is in a commit (or about to be): the hint says so. One `git ls-files`, only when there are findings. */
+/**
+ * A key in a file git tracks is in a commit (or about to be): the hint says so. One `git ls-files`,
+ * only when there are findings and `known` (null: no repository, or git failed) was not read before.
+ */
 function markTracked(findings: Finding[], root: string, known: TrackedPaths | null | undefined): void {
   const inFiles = findings.filter((f) => f.origin === 'file');
   if (inFiles.length === 0) return;
-  const tracked = known ?? readTrackedPaths(root);
+  const tracked = known === undefined ? readTrackedPaths(root) : known;
   if (!tracked) return;
   for (const f of inFiles) f.tracked = tracked.files.has(f.file);
 }
