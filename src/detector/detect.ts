@@ -281,22 +281,31 @@ function stemsByByte(buf: Buffer, from: number, onHit: (at: number) => number | 
  * as `stemsByByte` would send it.
  */
 function denseStemStarts(buf: Buffer, from: number, judge: (at: number) => void): void {
-  const end = buf.length - STEM.length;
-  let j = from;
-  while (j <= end) {
+  for (let j = nextDenseStem(buf, from); j >= 0; j = nextDenseStem(buf, j + STEM.length)) judge(j);
+}
+
+/**
+ * The loop of `denseStemStarts`: the next stem from `j` on that its cheap look does not drop (-1:
+ * none). It returns rather than calls back, and reads no byte past the end of `buf` (its last
+ * bytes' stems are all returned, for `judge` to look at as it looks at any): a call it had no
+ * feedback for, or a read out of bounds, sent V8's optimized loop back to the interpreter for the
+ * rest of a read buffer.
+ */
+function nextDenseStem(buf: Buffer, j: number): number {
+  // The most a cheap look reads: the stem, `\u005f`, then `${` and a character.
+  const safe = buf.length - STEM.length - 6 - 3;
+  while (j < buf.length) {
     const c = buf[j];
     if ((c !== 109 && c !== 77) || !isStemAt(buf, j)) {
       j++;
       continue;
     }
+    if (j >= safe) return j;
     const at = afterUnderscore(buf, j + STEM.length);
-    if (at >= 0 && endsEveryKeyAt(buf, at)) {
-      j = at;
-      continue;
-    }
-    judge(j);
-    j += STEM.length;
+    if (at < 0 || !endsEveryKeyAt(buf, at)) return j;
+    j = at;
   }
+  return -1;
 }
 
 function stemsByIndexOf(buf: Buffer, from: number, onHit: (at: number) => number | void): void {
@@ -592,6 +601,8 @@ function nextTextStem(text: string, stem: string, from: number): number {
   const s2 = stem.charCodeAt(2);
   const s4 = stem.charCodeAt(4);
   const end = text.length - STEM.length;
+  // As `nextDenseStem`: no character past the end is read; stems in the last few are all returned.
+  const safe = end - 6 - 3;
   let j = from;
   while (j <= end) {
     // (Their 3rd and 4th letters are the same: `rr`, `RR`.)
@@ -599,12 +610,10 @@ function nextTextStem(text: string, stem: string, from: number): number {
       j++;
       continue;
     }
+    if (j >= safe) return j;
     const at = afterUnderscoreInText(text, j + STEM.length);
-    if (at >= 0 && endsEveryKeyAtInText(text, at)) {
-      j = at;
-      continue;
-    }
-    return j;
+    if (at < 0 || !endsEveryKeyAtInText(text, at)) return j;
+    j = at;
   }
   return -1;
 }

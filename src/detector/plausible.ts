@@ -307,6 +307,17 @@ B64_BYTE_VALUE.set(B64_VALUE);
 const HEX_BYTE = new Uint8Array(256);
 for (let c = 0; c < 256; c++) HEX_BYTE[c] = isHexCode(c) ? 1 : 0;
 
+/**
+ * Where the run of hex digits in `buf` from `i` stops, at most at `end`. Eight bytes a step while
+ * they are all hex (a file of prefixes and long hex runs reads nothing else), then byte by byte.
+ */
+function hexRunEnd(buf: Buffer, i: number, end: number): number {
+  let j = i;
+  while (j + 8 <= end && (HEX_BYTE[buf[j]] & HEX_BYTE[buf[j + 1]] & HEX_BYTE[buf[j + 2]] & HEX_BYTE[buf[j + 3]] & HEX_BYTE[buf[j + 4]] & HEX_BYTE[buf[j + 5]] & HEX_BYTE[buf[j + 6]] & HEX_BYTE[buf[j + 7]]) === 1) j += 8;
+  while (j < end && HEX_BYTE[buf[j]] === 1) j++;
+  return j;
+}
+
 /** `mayBeKeyAfterStem` for `mirra_` written as it is (the common case, and most of hostile text): no reader, one loop. */
 function mayBeKeyWrittenPlainly(src: Source, afterPrefix: number): boolean {
   let i = afterPrefix;
@@ -325,7 +336,7 @@ function mayBeKeyWrittenPlainly(src: Source, afterPrefix: number): boolean {
   let j = i;
   // Hostile text is long hex runs after `mirra_` by the hundred thousand: bytes are read through a table, with no check of the source's type per byte.
   if (typeof src === 'string') while (j < end && isHexCode(src.charCodeAt(j))) j++;
-  else while (j < end && HEX_BYTE[src[j]] === 1) j++;
+  else j = hexRunEnd(src, j, end);
   const run = j - i;
   if (run > MAX_BODY) return false;
   if (run >= MIN_BODY) return true;
