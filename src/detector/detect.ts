@@ -380,14 +380,16 @@ export function keyTraceOffsets(buf: Buffer, from = 0, options: { all?: boolean 
   // left out here (see plausible.ts): hostile text is made of them.
   // (Direct calls, no helper closure: hostile text makes millions of them.)
   const all = options.all === true;
-  const judgeStem = (i: number) => {
+  // The search goes on after the stem (no stem starts inside another): the rest of its 16-byte
+  // block is not looked at again byte by byte.
+  const judgeStem = (i: number): number => {
     const next = buf[i + STEM.length];
-    if (!isTraceFollower(next)) return;
-    const form = formAfterStem(next);
-    if (form === null || all) return void out.push(i);
-    // The quick look read on the spot first (no call chain): hostile text is millions of these.
-    if (endsEveryKeyRightAfter(buf, i + STEM.length, form)) return;
-    if (mayBeKeyAfterStem(buf, i + STEM.length, form, 0)) out.push(i);
+    if (isTraceFollower(next)) {
+      const form = formAfterStem(next);
+      // The quick look read on the spot first (no call chain): hostile text is millions of these.
+      if (form === null || all || (!endsEveryKeyRightAfter(buf, i + STEM.length, form) && mayBeKeyAfterStem(buf, i + STEM.length, form, 0))) out.push(i);
+    }
+    return i + STEM.length;
   };
   forEachStem(buf, from, judgeStem, all ? undefined : (next) => denseStemStarts(buf, next, judgeStem));
   BASE64_NEEDLE_BYTES.forEach((n, k) => {
