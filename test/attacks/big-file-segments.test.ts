@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describe as describeError } from '../../src/sources/files/read-file.js';
-import { joinSegments, planSegments, scanClaimedSegments, SEGMENT_BYTES, SEGMENTED_MIN_BYTES } from '../../src/sources/files/segments.js';
+import { joinSegments, planSegments, scanClaimedSegments, SEGMENT_BYTES } from '../../src/sources/files/segments.js';
 import { fakeKey } from '../support/fake-keys.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -42,9 +42,9 @@ describe('hostile bytes where a big file is cut', () => {
     const [head, tail] = [fakeKey('script', 90, 41), fakeKey('install', 100, 42)];
     const run = Buffer.alloc(66 * 1024 * 1024, 'a0b1c2d3e4f5');
     fs.writeFileSync(file, Buffer.concat([Buffer.from(`"${head}" `), run, Buffer.from(` "${tail}"\n`)]));
-    expect(fs.statSync(file).size).toBeGreaterThan(SEGMENTED_MIN_BYTES); // split at the default sizes
-    const one = scan(file, 1);
-    const two = scan(file, 2);
+    const segments = `${64 * 1024 * 1024},${SEGMENT_BYTES}`; // split (the default segment size) from 64 MiB
+    const one = scan(file, 1, segments);
+    const two = scan(file, 2, segments);
     expect(two.status).toBe(1);
     expect(places(two.findings)).toEqual(places(one.findings));
     expect(two.findings.map((f) => [f.line, f.column])).toEqual([

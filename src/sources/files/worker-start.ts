@@ -30,10 +30,11 @@ const WORKER_URL = new URL('./file-worker.js', import.meta.url);
 
 /**
  * Files at least this big are scanned in segments when more than one thread may scan. The worker
- * costs ~40 ms of CPU (its start, and compiling the detector's hot paths a second time); below this,
- * half the scan it could take off this thread (a 64 MiB file takes one thread ~55 ms) is no more.
+ * costs ~40-50 ms of CPU (its start, and compiling the detector's hot paths a second time), and two
+ * threads scan a segment each about 1.5x slower than one thread alone does: on an idle 2-core
+ * machine the split gained nothing at 64 and 96 MiB, 4% at 128 MiB, 12% at 200 MiB (bench/scan/README.md).
  */
-export const SEGMENTED_MIN_BYTES = 64 * 1024 * 1024;
+export const SEGMENTED_MIN_BYTES = 128 * 1024 * 1024;
 /** The nominal size of a segment. */
 export const SEGMENT_BYTES = 4 * 1024 * 1024;
 
