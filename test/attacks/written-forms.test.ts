@@ -43,6 +43,10 @@ const hostile: Array<[string, (n: number) => string]> = [
   ['quoted-printable soft breaks after stems', (n) => 'mirra_ab=\nmirra=5F=\n'.repeat(n)],
   ['character references after stems', (n) => 'mirra&#95;&#95;&lowbar;mirra&#x5f;'.repeat(n)],
   ['line continuations', (n) => '"mirra_ab\\\n'.repeat(n)],
+  // A piece joins only if its quote closes again: the look for that quote must stay bounded too.
+  ['joins into a literal that never closes (hex up to the line end)', (n) => `"mirra_ab" + "${'cd'.repeat(100)}\n`.repeat(n)],
+  ['template joins closed only lines later', (n) => ('`mirra_ab` + `' + 'cd ef\n'.repeat(40)).repeat(n)],
+  ['quotes after the key that open nothing', (n) => `x;\nmirra_ab"" "${'c'.repeat(50)}`.repeat(n)],
 ];
 
 describe('hostile written forms: linear, no finding', () => {
