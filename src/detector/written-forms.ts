@@ -135,16 +135,15 @@ function literalStart(s: string, at: number): number {
 function concatenationReader(s: string, from: number, joins: JoinContext): EscapeReader {
   let inConcatCall = false;
   const listStart = literalStart(s, from);
-  // Literals interpolated into another that are still open: `'…'}` ends one only where one was
-  // opened (`${'…`, `#{'…`, `{'…`), here or just before the key's own literal; a `'}` after a key
-  // that no interpolation holds is where the key ends.
-  let interpolated = listStart >= 0 && opensInterpolation(s, listStart) ? 1 : 0;
   // The quote of the literal being read: only that quote ends it, and only the end of a literal can
   // join another (`'key"`, or `key"` on a line with no quote before it, is where the key ends). A key
   // on a line with no quote before it can only be in a template literal begun on an earlier line;
   // 0: the quote is not in sight (before the text or an interpolation's start): any quote ends it.
   let quote = listStart >= 0 ? s.charCodeAt(listStart) : listStart === -1 ? 96 : 0;
-  const outerQuotes: number[] = interpolated > 0 ? [0] : [];
+  // The quotes of the literals that hold interpolated ones still open: `'…'}` ends one only where one
+  // was opened (`${'…`, `#{'…`, `{'…`), here or just before the key's own literal (whose outer quote
+  // is out of sight: 0); a `'}` after a key that no interpolation holds is where the key ends.
+  const outerQuotes: number[] = listStart >= 0 && opensInterpolation(s, listStart) ? [0] : [];
   const afterQuote = (at: number) => {
     const c = s.charCodeAt(at);
     if (quote !== 0 && c !== quote) return null;
@@ -153,9 +152,8 @@ function concatenationReader(s: string, from: number, joins: JoinContext): Escap
     let i = at + 1;
     while (i < limit && isBlank(s.charCodeAt(i))) i++;
     if (s.charCodeAt(i) === 125 /* } */) {
-      if (interpolated === 0) return null;
-      interpolated--;
-      quote = outerQuotes.pop() ?? 0;
+      if (outerQuotes.length === 0) return null;
+      quote = outerQuotes.pop()!;
       return { value: null, length: i + 1 - at };
     }
     i = at + 1 + gapAt(s, at + 1, limit);
@@ -197,7 +195,6 @@ function concatenationReader(s: string, from: number, joins: JoinContext): Escap
     i++;
     while (i < at + 8 && isBlank(s.charCodeAt(i))) i++;
     if (!isQuote(s.charCodeAt(i))) return null;
-    interpolated++;
     outerQuotes.push(quote);
     quote = s.charCodeAt(i);
     return { value: null, length: i + 1 - at };
