@@ -4,12 +4,15 @@
 // loading the full command line; a call that runs `scan` and nothing else loads the scan path
 // (./scan-main.ts), one file too; any other call loads ./main.ts. For `staged` (the pre-commit hook,
 // run on every commit) git starts computing the staged diff first, while the rest of the code loads.
+// Before a scan that walks folders or reads a big file, and before any other command but a hook's,
+// V8's optimizing compiler is told to wait longer (./jit-budget.ts).
 
 import { askedWord, runsScanOnly } from './command-names.js';
 import { fastHookCall } from './hook-call.js';
 import { startGitEarly } from '../sources/git/early-start.js';
 import { gitArgs, STAGED_DIFF_ARGS } from '../sources/git/diff-args.js';
-import { startFileWorkerEarly } from '../sources/files/worker-start.js';
+import { namedScan, startFileWorkerEarly } from '../sources/files/worker-start.js';
+import { setJitBudget } from './jit-budget.js';
 
 const args = process.argv.slice(2);
 if (askedWord(args) === 'staged') startGitEarly(process.cwd(), gitArgs(STAGED_DIFF_ARGS));
@@ -19,10 +22,16 @@ try {
     const { runFastHook } = await import('./hook-fast-path.js');
     await runFastHook(call); // guards its own errors, as main.js does
   } else if (runsScanOnly(args)) {
+    const named = namedScan(args, process.cwd());
+    // Before the worker starts and the scan's code runs (see jit-budget.ts).
+    if (named.walks || named.bigFile) setJitBudget();
     // A big file to scan: its second thread starts while the scan's code loads (see worker-start.ts).
-    startFileWorkerEarly(args, process.cwd());
+    if (named.bigFile) startFileWorkerEarly();
     await import('./scan-main.js');
-  } else await import('./main.js');
+  } else {
+    setJitBudget();
+    await import('./main.js');
+  }
 } catch (e) {
   // Only a package whose files are damaged or missing gets here (each path guards its own errors once
   // loaded). Nothing of the error's text is printed, as the masking is part of what failed to load;

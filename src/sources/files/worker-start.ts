@@ -87,25 +87,48 @@ interface EarlyWorker {
 // with its own copy of this module) takes it over.
 const REGISTRY = Symbol.for('mirra-scan.early-file-worker');
 
+/** What the paths a `scan` command line names are, as far as the bin's early decisions go. */
+export interface NamedScan {
+  /** A folder (or no path: the current folder) is walked. */
+  walks: boolean;
+  /** A regular file big enough to be scanned in segments, and more than one thread may scan. */
+  bigFile: boolean;
+}
+
 /**
- * Starts a scan worker now when `args` (the bin's arguments, for `scan` or the default command) name
- * a regular file big enough to be scanned in segments and more than one thread may scan. A worker
- * nobody takes over (a bad flag, `--help`) does not keep the process alive.
+ * What `args` (the bin's arguments, for `scan` or the default command) name: folders to walk, a file
+ * big enough for segments. The words are not parsed as the command line is (a flag's value, such as
+ * `json` in `--format json`, is a word too): a word that names nothing on disk is passed over, and a
+ * command line that names nothing that exists walks the current folder, as `scan` with no path does.
  */
-export function startFileWorkerEarly(args: readonly string[], cwd: string): void {
+export function namedScan(args: readonly string[], cwd: string): NamedScan {
   const words = args.filter((a) => !a.startsWith('-'));
   const paths = words[0] === 'scan' ? words.slice(1) : words;
-  if (paths.length === 0 || threadCount() < 2) return;
   const { minFileBytes } = segmentSizes();
-  const big = paths.some((p) => {
+  const many = threadCount() >= 2;
+  const named: NamedScan = { walks: false, bigFile: false };
+  let found = args.includes('-'); // standard input is named
+  for (const p of paths) {
+    let st: import('node:fs').Stats;
     try {
-      const st = fs().statSync(process.getBuiltinModule('node:path').resolve(cwd, p));
-      return st.isFile() && st.size >= minFileBytes;
+      st = fs().statSync(process.getBuiltinModule('node:path').resolve(cwd, p));
     } catch {
-      return false;
+      continue; // (the scan reports a path it cannot read)
     }
-  });
-  if (!big || !workerScriptBuilt()) return;
+    found = true;
+    if (st.isDirectory()) named.walks = true;
+    else if (many && st.isFile() && st.size >= minFileBytes) named.bigFile = true;
+  }
+  if (!found) named.walks = true;
+  return named;
+}
+
+/**
+ * Starts a scan worker now, for a command line that names a big file (`namedScan`), so its start
+ * overlaps the CLI's. A worker nobody takes over (a bad flag, `--help`) does not keep the process alive.
+ */
+export function startFileWorkerEarly(): void {
+  if (!workerScriptBuilt()) return;
   const early: EarlyWorker = { worker: newWorker({ mark: WORKER_MARK, early: true }), ended: false };
   early.worker.on('error', () => {}); // before it is taken over (after, the scan listens too)
   early.worker.once('exit', () => (early.ended = true));
