@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import { fsPath } from '../file-names.js';
-import { findingsOf, findingsOfStream, forEachTraceCandidate, type ContentFindings, type FindingFilterOptions, type FragmentMeta } from '../../fragments/index.js';
+import { findingsOf, findingsOfStream, forEachTraceCandidate, textFormOf, type ContentFindings, type FindingFilterOptions, type FragmentMeta } from '../../fragments/index.js';
 
 /**
  * Files are read through one reused buffer of this size (one per thread); bigger files are read in
@@ -60,6 +60,11 @@ function readFull(fd: number, buf: Buffer, at: number, position: number): number
   }
 }
 
+/** A file of a batch that may be UTF-16 text (a BOM, a zero byte in its first KiB): searched as decoded text, not as the batch's bytes. */
+const MAY_BE_UTF16 = 1;
+/** A file of a batch in which the batch search met a needle. */
+const TRACED = 2;
+
 /** A batch's files are read one after another into the window while at least this much of it is free. */
 const BATCH_ROOM = 512 * 1024;
 
@@ -87,7 +92,8 @@ export class FileBatch {
   private readonly names: string[] = [];
   private readonly starts: number[] = [];
   private readonly lengths: number[] = [];
-  private readonly alone: boolean[] = [];
+  /** Why a file of the batch is scanned on its own (MAY_BE_UTF16, TRACED), or 0. */
+  private readonly alone: number[] = [];
   private count = 0;
   private used = 0;
   private found = 0;
@@ -126,7 +132,7 @@ export class FileBatch {
       this.names[k] = name;
       this.starts[k] = this.used;
       this.lengths[k] = n;
-      this.alone[k] = false;
+      this.alone[k] = 0;
       this.used += n;
     } else {
       // It may go on past the window: scan it on its own, in windows.
@@ -168,11 +174,11 @@ export class FileBatch {
     for (let k = 0; k < count; k++) {
       const b0 = window[starts[k]];
       const b1 = window[starts[k] + 1];
-      if (lengths[k] >= 2 && ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff))) alone[k] = true;
+      if (lengths[k] >= 2 && ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff))) alone[k] = MAY_BE_UTF16;
     }
     for (let z = view.indexOf(0); z >= 0; ) {
       const k = fileAt(z);
-      if (z < starts[k] + 1024) alone[k] = true;
+      if (z < starts[k] + 1024) alone[k] = MAY_BE_UTF16;
       if (k + 1 >= count) break;
       z = view.indexOf(0, starts[k + 1]);
     }
@@ -180,10 +186,13 @@ export class FileBatch {
     // not one a file; only files with a trace (or that may be UTF-16) become fragments for the loop.
     forEachTraceCandidate(view, (at) => {
       const k = fileAt(at);
-      alone[k] = true;
+      alone[k] |= TRACED;
       return k + 1 < count ? starts[k + 1] : -1;
     });
     for (let k = 0; k < count; k++) {
+      // A file with a zero byte in its first KiB that is not UTF-16 after all (a binary file: an
+      // image, a font) is searched as bytes, as the batch search just did: without a trace, nothing to do.
+      if (alone[k] === MAY_BE_UTF16 && textFormOf(window.subarray(starts[k], starts[k] + lengths[k])).form === 'utf8') alone[k] = 0;
       if (alone[k]) {
         const rel = this.prefixes[k] + this.names[k];
         const findings = findingsOf({ ...metaOf(rel), content: window.subarray(starts[k], starts[k] + lengths[k]) }, this.options);
