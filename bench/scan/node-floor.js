@@ -14,7 +14,7 @@
 // With --all-needles it searches every needle mirra-scan's detector must search (one indexOf pass
 // each): `mirra`, `MIRRA`, both 4-character pieces of each base64 alignment of `mirra_` (a wrapped
 // blob can cut a stem anywhere, so one of the two is whole), `mirra` in UTF-16, and the escaped `r`
-// of an encoded `mirra` (`72`, `&#114;`). That is the floor of a scanner that finds what mirra-scan
+// of an encoded `mirra` (`72`, `&#114;` from its `#`). That is the floor of a scanner that finds what mirra-scan
 // finds, beside the floor of one that only looks for the plain forms.
 //
 // Usage: node bench/scan/node-floor.js [--all-needles] <tree or file>
@@ -27,7 +27,7 @@ const ALL_NEEDLES = process.argv.includes('--all-needles');
 const NEEDLES = (
   ALL_NEEDLES
     ? // the base64 pieces from the character the detector searches them from (`bWly` from `W`, `cmFf` from `F`, …)
-      ['mirra', 'MIRRA', 'Wly', 'Ff', '1pcn', 'JhX', 'XJ', 'JyYV', '\0i\0r\0r\0a\0', '72', '&#114;']
+      ['mirra', 'MIRRA', 'Wly', 'Ff', '1pcn', 'JhX', 'XJ', 'JyYV', '\0i\0r\0r\0a\0', '72', '#114;']
     : ['mirra', 'WlycmFf', '1pcnJhX', 'XJyYV', '\0i\0r\0r\0a\0']
 ).map((s) => Buffer.from(s, 'latin1'));
 const ROOM = 64 * 1024;

@@ -88,10 +88,15 @@ const TRACE_FOLLOWERS = new Uint8Array(128);
 for (const c of '_%\\&="\'`#${') TRACE_FOLLOWERS[c.charCodeAt(0)] = 1;
 const isTraceFollower = (c: number) => c < 128 && TRACE_FOLLOWERS[c] === 1;
 
-/** An encoded `mirra` (`\x6d\x69\x72\x72\x61`, `%6D%69%72%72%61`, `&#109;&#105;&#114;…`), found by its escaped `r`. */
+/**
+ * An encoded `mirra` (`\x6d\x69\x72\x72\x61`, `%6D%69%72%72%61`, `&#109;&#105;&#114;…`), found by its
+ * escaped `r`. `&#114;` is searched from its `#`: `&` is common in code (`&&`), and a search that
+ * stops at each one cost twice as much (17 against 8 ms for 200 MiB of minified bundles).
+ */
 const ENCODED_R_NEEDLE_BYTES: readonly ByteNeedle[] = ENCODED_R_NEEDLES.map((n) => ({
-  ...toBytes({ full: n, head: 0 }),
-  traceAt(buf: Buffer, at: number): number {
+  ...toBytes({ full: n, head: n.startsWith('&') ? 1 : 0 }),
+  traceAt(buf: Buffer, hit: number): number {
+    const at = n.startsWith('&') ? hit - 1 : hit;
     if (n === '72' && !mayBeEncodedR(buf[at + 2], buf[at + 3])) return -1;
     const from = Math.max(0, at - 24);
     const stem = encodedStemAt(buf.toString('latin1', from, Math.min(buf.length, at + 48)), at - from);

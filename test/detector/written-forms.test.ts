@@ -138,6 +138,15 @@ describe('an encoded stem: every character escaped, or mixtures', () => {
     expectSpan(k, text, 8, 8 + written.length);
   });
 
+  it('a stem written in decimal entities only (`&#114;`, searched from its `#`) is found in bytes, at the start and further in', () => {
+    const written = '&#109;&#105;&#114;&#114;&#97;' + KEY.slice(5);
+    for (const lead of ['', '"', '<p>&amp;&& ', 'a&#114; b ']) {
+      const bytes = Buffer.from(`${lead}${written}\n`);
+      const found = scanContent(bytes);
+      expect(found.map((k) => [k.key, k.encoding, k.start, k.end]), lead).toEqual([[KEY, 'html-entity', lead.length, lead.length + written.length]]);
+    }
+  });
+
   it.each([
     ['only one `r` escaped', '\\x6d\\x69\\x72ra'],
     ['no `r` escaped', 'm\\x69rra'],
