@@ -18,7 +18,8 @@ export interface KeyFilter {
   /** Why such a candidate is not a key. */
   reason: string;
   rejects(c: Candidate): boolean;
-  examples: { stops: string[]; keeps: string[] };
+  /** Text it stops and text it keeps (for the docs and the tests): built when read, so that loading the detector (a hook's start-up) builds none. */
+  readonly examples: { stops: string[]; keeps: string[] };
 }
 
 /** The vendor documentation's example body (`mirra_a1b2c3d4e5f6789abcdef0123456789…`), a placeholder. */
@@ -119,9 +120,11 @@ export const KEY_FILTERS: readonly KeyFilter[] = [
     reason: 'a template or masked value stands where the key would be (`mirra_xxxx`, `mirra_<KEY>`, `mirra_${KEY}`, `mirra_****`, `mirra_REDACTED`, `mirra_your_api_key_here`)',
     // Only a partial candidate: a whole key followed by `*` or `#` (`**key**` in Markdown) is still a key.
     rejects: (c) => isPartial(c) && PLACEHOLDER_TAIL.test(charAfterBody(c)),
-    examples: {
-      stops: ['mirra_xxxxxxxxxxxxxxxx', 'mirra_<KEY>', 'key: mirra_${KEY}', 'mirra_****************', 'mirra_REDACTED', 'mirra_[redacted]', 'mirra_your_api_key_here', 'mirra_script_{{ key }}', 'mirra_ab12xxxxxxxxxxxx', 'mirra_%s'],
-      keeps: [key(), '**' + key() + '**', 'KEY=' + key() + '#prod', '[' + key() + '](#)'],
+    get examples() {
+      return {
+        stops: ['mirra_xxxxxxxxxxxxxxxx', 'mirra_<KEY>', 'key: mirra_${KEY}', 'mirra_****************', 'mirra_REDACTED', 'mirra_[redacted]', 'mirra_your_api_key_here', 'mirra_script_{{ key }}', 'mirra_ab12xxxxxxxxxxxx', 'mirra_%s'],
+        keeps: [key(), '**' + key() + '**', 'KEY=' + key() + '#prod', '[' + key() + '](#)'],
+      };
     },
   },
   {
@@ -129,39 +132,45 @@ export const KEY_FILTERS: readonly KeyFilter[] = [
     reason: 'the key is cut short with an ellipsis, as documentation shows keys',
     // A whole key's worth of hex before the ellipsis is a key that leaked, however the sentence ends.
     rejects: (c) => isPartial(c) && TRUNCATION_TAIL.test(charAfterBody(c)),
-    examples: {
-      stops: ['mirra_' + hex(20) + '...', 'mirra_script_' + hex(12) + '…', 'mirra_...', "'mirra_a1b2c3d4...'"],
-      keeps: [key() + '.', key() + '...'],
+    get examples() {
+      return {
+        stops: ['mirra_' + hex(20) + '...', 'mirra_script_' + hex(12) + '…', 'mirra_...', "'mirra_a1b2c3d4...'"],
+        keeps: [key() + '.', key() + '...'],
+      };
     },
   },
   {
     name: 'identifier',
     reason: 'a name, not a key: the prefix is followed by a word (`MIRRA_API_KEY`, `mirra_client`, `mirra_script_id`)',
     rejects: (c) => c.bodyEnd - c.bodyStart < 8 && isWordCode(c.text.charCodeAt(c.bodyEnd)),
-    examples: { stops: ['mirra_client', 'const mirra_script_id = 1', 'mirra_install_dir', 'mirra_test_case'], keeps: [key('mirra_test_')] },
+    get examples() {
+      return { stops: ['mirra_client', 'const mirra_script_id = 1', 'mirra_install_dir', 'mirra_test_case'], keeps: [key('mirra_test_')] };
+    },
   },
   {
     name: 'glued-before',
     reason:
       'a letter, digit or `_` right before `mirra_` makes it part of a longer identifier (the end of an escape such as `\\n`, `%22`, `\\x22` or `\\u0022` does not count, nor a length prefix: a glued character that follows a byte no text has, or whose value is the key\'s length)',
     rejects: (c) => isWordCode(c.text.charCodeAt(c.start - 1)) && !endsEscape(c.text, c.start) && !isLengthPrefix(c),
-    examples: {
-      stops: ['x' + key(), 'MY_' + key(), '9' + key(), 'a%2' + key(), 'u0022' + key(), 'G' + key(), '\n' + 'E' + key()],
-      keeps: [
-        '"line\\n' + key() + '"',
-        '=' + key(),
-        '_' + '\\n' + key(),
-        '?q=%22' + key() + '%22',
-        '"\\x22' + key(),
-        '"\\u0022' + key(),
-        // Length-prefixed binary: protobuf (tag 0x0a, then the length), msgpack str8 (0xd9), a JVM
-        // class file's CONSTANT_Utf8 (tag 1, two length bytes), a pickle's SHORT_BINUNICODE (0x8c).
-        '\n' + String.fromCharCode(key().length) + key(),
-        '\xd9' + String.fromCharCode(key().length) + key(),
-        '\x01\x00' + String.fromCharCode(key().length) + key(),
-        '\x8c' + String.fromCharCode(key().length) + key() + '\x94',
-        '\x00q' + key(),
-      ],
+    get examples() {
+      return {
+        stops: ['x' + key(), 'MY_' + key(), '9' + key(), 'a%2' + key(), 'u0022' + key(), 'G' + key(), '\n' + 'E' + key()],
+        keeps: [
+          '"line\\n' + key() + '"',
+          '=' + key(),
+          '_' + '\\n' + key(),
+          '?q=%22' + key() + '%22',
+          '"\\x22' + key(),
+          '"\\u0022' + key(),
+          // Length-prefixed binary: protobuf (tag 0x0a, then the length), msgpack str8 (0xd9), a JVM
+          // class file's CONSTANT_Utf8 (tag 1, two length bytes), a pickle's SHORT_BINUNICODE (0x8c).
+          '\n' + String.fromCharCode(key().length) + key(),
+          '\xd9' + String.fromCharCode(key().length) + key(),
+          '\x01\x00' + String.fromCharCode(key().length) + key(),
+          '\x8c' + String.fromCharCode(key().length) + key() + '\x94',
+          '\x00q' + key(),
+        ],
+      };
     },
   },
   {
@@ -169,58 +178,72 @@ export const KEY_FILTERS: readonly KeyFilter[] = [
     reason: 'the hex runs straight into a letter or `_`: an identifier or some other token, not a key',
     // Unless the bytes before the key are its length: a binary format's next field may start with any byte.
     rejects: (c) => isWordCode(c.text.charCodeAt(c.bodyEnd)) && !declaresItsLength(c),
-    examples: {
-      stops: [key() + 'g', key() + '_cache', key() + 'Z', 'X' + String.fromCharCode(key().length - 1, 0, 0, 0) + key() + 'q'],
-      // A pickle's BINUNICODE (`X`, a little-endian u32 length) then BINPUT (`q`); msgpack str8 then a fixint.
-      keeps: [key() + '"', key() + '-', key() + ' ', 'X' + String.fromCharCode(key().length, 0, 0, 0) + key() + 'q\x02', '\xd9' + String.fromCharCode(key().length) + key() + 'x'],
+    get examples() {
+      return {
+        stops: [key() + 'g', key() + '_cache', key() + 'Z', 'X' + String.fromCharCode(key().length - 1, 0, 0, 0) + key() + 'q'],
+        // A pickle's BINUNICODE (`X`, a little-endian u32 length) then BINPUT (`q`); msgpack str8 then a fixint.
+        keeps: [key() + '"', key() + '-', key() + ' ', 'X' + String.fromCharCode(key().length, 0, 0, 0) + key() + 'q\x02', '\xd9' + String.fromCharCode(key().length) + key() + 'x'],
+      };
     },
   },
   {
     name: 'mixed-case',
     reason: 'an upper-case prefix (`MIRRA_`, `MIRRA_SCRIPT_`) with lower-case letters in its hex: a shouted key is upper case throughout, so this is a name or some other token',
     rejects: (c) => c.text.charCodeAt(c.start) === 77 /* M */ && hasLowerCaseLetter(c.text, c.bodyStart, c.bodyEnd),
-    examples: {
-      stops: ['MIRRA_' + hex(64), 'export MIRRA_INSTALL_' + hex(70)],
-      keeps: ['MIRRA_' + hex(64).toUpperCase(), 'MIRRA_SCRIPT_' + hex(70).toUpperCase(), 'mirra_' + hex(64).toUpperCase(), 'mirra_test_' + hex(30) + hex(30, 9).toUpperCase()],
+    get examples() {
+      return {
+        stops: ['MIRRA_' + hex(64), 'export MIRRA_INSTALL_' + hex(70)],
+        keeps: ['MIRRA_' + hex(64).toUpperCase(), 'MIRRA_SCRIPT_' + hex(70).toUpperCase(), 'mirra_' + hex(64).toUpperCase(), 'mirra_test_' + hex(30) + hex(30, 9).toUpperCase()],
+      };
     },
   },
   {
     name: 'too-short',
     reason: `a whole key is at least ${MIN_KEY_LENGTH} characters; a shorter one is truncated or not a key`,
     rejects: (c) => c.bodyEnd - c.start < MIN_KEY_LENGTH,
-    examples: { stops: ['mirra_' + hex(57), 'mirra_script_' + hex(50), 'mirra_' + hex(8)], keeps: ['mirra_' + hex(58), 'mirra_script_' + hex(51)] },
+    get examples() {
+      return { stops: ['mirra_' + hex(57), 'mirra_script_' + hex(50), 'mirra_' + hex(8)], keeps: ['mirra_' + hex(58), 'mirra_script_' + hex(51)] };
+    },
   },
   {
     name: 'too-long',
     reason: `a key is at most ${MAX_KEY_LENGTH} characters; a longer hex run is something else (a hash chain, a blob)`,
     rejects: (c) => c.bodyEnd - c.start > MAX_KEY_LENGTH,
-    examples: { stops: ['mirra_' + hex(123), 'mirra_test_' + hex(200)], keeps: ['mirra_' + hex(122), 'mirra_install_' + hex(114)] },
+    get examples() {
+      return { stops: ['mirra_' + hex(123), 'mirra_test_' + hex(200)], keeps: ['mirra_' + hex(122), 'mirra_install_' + hex(114)] };
+    },
   },
   {
     name: 'plain-sequence',
     reason: 'the body counts up or down through the hex digits (`0123456789abcdef…`): a placeholder',
     rejects: (c) => isPlainSequence(bodyOf(c)),
-    examples: {
-      stops: ['mirra_' + '0123456789abcdef'.repeat(4), 'mirra_' + 'fedcba9876543210'.repeat(4), 'mirra_test_' + '3456789abcdef012'.repeat(4)],
-      keeps: [key('mirra_', 62) + '01'],
+    get examples() {
+      return {
+        stops: ['mirra_' + '0123456789abcdef'.repeat(4), 'mirra_' + 'fedcba9876543210'.repeat(4), 'mirra_test_' + '3456789abcdef012'.repeat(4)],
+        keeps: [key('mirra_', 62) + '01'],
+      };
     },
   },
   {
     name: 'repeated-pattern',
     reason: `the body is one block of up to ${MAX_PLACEHOLDER_BLOCK} characters repeated (\`0000…\`, \`abab…\`, \`deadbeef…\`, \`1234567890abcdef\` four times): a placeholder`,
     rejects: (c) => hasShortPeriod(bodyOf(c), MAX_PLACEHOLDER_BLOCK),
-    examples: {
-      stops: ['mirra_' + '0'.repeat(64), 'mirra_script_' + 'ab'.repeat(30), 'mirra_' + 'deadbeef'.repeat(8), 'mirra_' + 'F'.repeat(60), 'mirra_' + '1234567890abcdef'.repeat(4), 'mirra_test_' + hex(32).repeat(2), 'mirra_' + hex(31, 3).repeat(3)],
-      keeps: [key(), 'mirra_' + 'ab'.repeat(30) + 'c', 'mirra_' + hex(33, 5).repeat(2)],
+    get examples() {
+      return {
+        stops: ['mirra_' + '0'.repeat(64), 'mirra_script_' + 'ab'.repeat(30), 'mirra_' + 'deadbeef'.repeat(8), 'mirra_' + 'F'.repeat(60), 'mirra_' + '1234567890abcdef'.repeat(4), 'mirra_test_' + hex(32).repeat(2), 'mirra_' + hex(31, 3).repeat(3)],
+        keeps: [key(), 'mirra_' + 'ab'.repeat(30) + 'c', 'mirra_' + hex(33, 5).repeat(2)],
+      };
     },
   },
   {
     name: 'doc-example',
     reason: 'the Mirra documentation\'s own example key (`mirra_a1b2c3d4e5f6…`)',
     rejects: (c) => bodyOf(c).startsWith(DOC_EXAMPLE_BODY_STEM),
-    examples: {
-      stops: ['mirra_' + DOC_EXAMPLE_BODY_STEM + '789abcdef0123456789abcdef0123456789abcdef0123456789a', 'mirra_script_' + DOC_EXAMPLE_BODY_STEM + '789abcdef0123456789abcdef0123456789abcdef0123456789'],
-      keeps: ['mirra_a1b2' + hex(60)],
+    get examples() {
+      return {
+        stops: ['mirra_' + DOC_EXAMPLE_BODY_STEM + '789abcdef0123456789abcdef0123456789abcdef0123456789a', 'mirra_script_' + DOC_EXAMPLE_BODY_STEM + '789abcdef0123456789abcdef0123456789abcdef0123456789'],
+        keeps: ['mirra_a1b2' + hex(60)],
+      };
     },
   },
 ];
