@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SCAN_INTERRUPT_BUDGET, wantsJitBudget } from '../../src/cli/jit-budget.js';
 import { namedScan } from '../../src/sources/files/worker-start.js';
-import { CLI, PROJECT_ROOT, runProgram } from '../support/git-repo.js';
+import { CLI, PROJECT_ROOT, runProgram, TempRepo } from '../support/git-repo.js';
 
 const temp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mirra-jit-budget-')));
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
@@ -75,6 +75,26 @@ describe('when the CLI sets it', () => {
     fs.rmSync(asked, { force: true });
     runProgram(process.execPath, ['-r', preload, CLI, 'staged'], { cwd: temp });
     expect(fs.existsSync(asked)).toBe(false);
+  });
+
+  test.skipIf(!v8Is11)('the hook sets it once git has printed a MiB of the staged change, not for a small commit', () => {
+    const repo = new TempRepo({ prefix: 'mirra-jit-staged-' });
+    try {
+      repo.commitFiles({ 'README.md': 'start\n' });
+      const hook = () => {
+        fs.rmSync(asked, { force: true });
+        // The hook's own call (no flags): the fast path.
+        const r = runProgram(process.execPath, ['-r', preload, CLI, 'staged'], { cwd: repo.path() });
+        expect(r.status, r.stderr).toBe(0);
+        return fs.existsSync(asked) ? fs.readFileSync(asked, 'utf8').split('\n').filter(Boolean) : [];
+      };
+      repo.write('small.js', 'export const n = 1;\n').add('small.js');
+      expect(hook()).toEqual([]);
+      repo.write('big.txt', 'a line of text that holds no key at all\n'.repeat(40_000)).add('big.txt');
+      expect(hook()).toEqual([budgetFlag]);
+    } finally {
+      repo.cleanup();
+    }
   });
 
   test.skipIf(!v8Is11)('the library never sets one: its host process keeps its own V8 flags', () => {

@@ -29,8 +29,12 @@ const started: Map<string, EarlyGit> = ((globalThis as Record<symbol, unknown>)[
 (globalThis as Record<symbol, unknown>)[REGISTRY] = started;
 const keyOf = (cwd: string, args: readonly string[]) => `${cwd}\0${args.join('\0')}`;
 
-/** Starts `git args` in `cwd` now; its output waits (git blocks on a full pipe) until it is taken. */
-export function startGitEarly(cwd: string, args: string[]): void {
+/**
+ * Starts `git args` in `cwd` now; its output waits (git blocks on a full pipe) until it is taken.
+ * `onMuch` is called once git has printed `much.bytes` in all, before or after it is taken (a big
+ * staged change: the CLI then sets its JIT budget, see src/cli/jit-budget.ts).
+ */
+export function startGitEarly(cwd: string, args: string[], much?: { bytes: number; onMuch: () => void }): void {
   // Loaded here, not when the bin loads: a call that starts no git early (a scan) never loads it.
   const { spawn } = process.getBuiltinModule('node:child_process');
   const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -56,6 +60,16 @@ export function startGitEarly(cwd: string, args: string[]): void {
   };
   child.stdout?.on('data', onOut);
   child.stderr?.on('data', onErr);
+  if (much) {
+    let counted = 0;
+    const count = (chunk: Buffer) => {
+      counted += chunk.length;
+      if (counted < much.bytes) return;
+      child.stdout?.off('data', count);
+      much.onMuch();
+    };
+    child.stdout?.on('data', count);
+  }
   child.once('error', (e) => (early.error = e));
   // Not taken (a bad flag, --help): it must not keep the process alive, and it is stopped on exit.
   child.unref();
