@@ -3,6 +3,7 @@
 // thread (bigger files in bounded windows). A big walk is walked and scanned by this thread and a
 // worker thread together (see file-worker.ts); the report is the same however the work was split.
 
+import { nowMs } from '../clock.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -93,7 +94,7 @@ const toSlash = path.sep === '/' ? (p: string) => p : (p: string) => p.split(pat
 type Item = { kind: 'file'; abs: string; rel: string; size: number } | { kind: 'walk'; spec: WalkSpec; rules: PathRules } | { kind: 'stdin'; findings: ContentFindings; bytes: number };
 
 export async function scanFiles(options: FileScanOptions): Promise<ScanResult> {
-  const started = performance.now();
+  const started = nowMs();
   const root = findRoot(options.cwd);
   const policy = options.policy ?? defaultPolicy(options.cwd);
   const paths = options.paths.length > 0 ? options.paths : ['.'];
@@ -384,7 +385,7 @@ function assemble(items: Item[], tallies: ItemTally[], started: number): ScanRes
       addFindings(result, outcome.findings, { file, commit: null });
     }
   });
-  stats.durationMs = Math.round(performance.now() - started);
+  stats.durationMs = Math.round(nowMs() - started);
   return { ...result, errors, stats };
 }
 

@@ -19,6 +19,7 @@
 // `diff A..B`, `ci` and `pre-push` keep the patch scan (commits.ts): on a short range the patch is
 // small and the blob reading would cost more than it saves.
 
+import { nowMs } from '../clock.js';
 import type { Finding, ScanResult } from '../../finding.js';
 import { findingsOf, hasKeyTrace } from '../../fragments/index.js';
 import { defaultPolicy } from '../../policy/index.js';
@@ -41,7 +42,7 @@ export interface HistoryScanOptions extends Omit<CommitScanOptions, 'onCommit' |
 const FIND_OBJECTS_PER_CALL = 2000;
 
 export async function scanHistory(options: HistoryScanOptions): Promise<ScanResult> {
-  const started = performance.now();
+  const started = nowMs();
   const policy = options.policy ?? defaultPolicy(options.cwd);
   const inlineAllow = policy.inlineAllow;
   const [blobs, messages, tags, lostTrees] = await Promise.all([
@@ -58,7 +59,7 @@ export async function scanHistory(options: HistoryScanOptions): Promise<ScanResu
   // Ignore patterns are about paths in the tree: they never hide a key in a message.
   policy.dropIgnoredPaths(result);
   result.findings.push(...messages.findings, ...tags.findings);
-  result.stats.durationMs = Math.round(performance.now() - started);
+  result.stats.durationMs = Math.round(nowMs() - started);
   return result;
 }
 

@@ -9,6 +9,7 @@
 // `-m "#42 …"` is a comment line that git keeps. `commit.cleanup=strip` (or `--cleanup strip`) drops
 // comment lines too.
 
+import { nowMs } from '../clock.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
@@ -30,7 +31,7 @@ export interface CommitMessageScanOptions {
 }
 
 export async function scanCommitMessage(options: CommitMessageScanOptions): Promise<ScanResult> {
-  const started = performance.now();
+  const started = nowMs();
   const file = path.resolve(options.cwd, options.file);
   let raw: Buffer;
   try {
@@ -45,7 +46,7 @@ export async function scanCommitMessage(options: CommitMessageScanOptions): Prom
   const meta = { file: name, source: 'staged' as const, origin: 'commit-message' as const, commit: null, place: 'staged' as const };
   const result: ScanResult = { findings: [], errors: [], stats: { files: 1, bytes: raw.length, skipped: 0, durationMs: 0 } };
   scanFragment(result, { ...meta, content: Buffer.from(message, 'latin1') });
-  result.stats.durationMs = Math.round(performance.now() - started);
+  result.stats.durationMs = Math.round(nowMs() - started);
   return result;
 }
 

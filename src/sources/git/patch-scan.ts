@@ -2,6 +2,7 @@
 // commit range, the whole history), the parser yields added lines, the detector finds keys in them.
 // Binary files have no lines: their new blobs are read afterwards through one `git cat-file --batch`.
 
+import { nowMs } from '../clock.js';
 import type { Finding, FindingOrigin, FindingPlace, FindingSource, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
 import { ScanFailure } from '../../errors.js';
 import { addFindings, scanFragment, type FindingFilterOptions } from '../../fragments/index.js';
@@ -62,7 +63,7 @@ export class PatchScan {
   private readonly binaries: Array<{ blob: string; file: PatchFile; commit: CommitHeader | null }> = [];
   /** Added runs a wrapped base64 blob may cross the edge of (see hunk-edges.ts). */
   private readonly edges: EdgeRun[] = [];
-  private readonly started = performance.now();
+  private readonly started = nowMs();
   private marks = 0;
 
   constructor(private readonly options: GitPatchScanOptions) {}
@@ -148,7 +149,7 @@ export class PatchScan {
         scanFragment(this.found, { ...meta, content: data }, this.options);
       });
     }
-    this.stats.durationMs = Math.round(performance.now() - this.started);
+    this.stats.durationMs = Math.round(nowMs() - this.started);
     const result: ScanResult = { ...this.found, errors: this.errors, stats: this.stats };
     if (this.incomplete) result.incomplete = true;
     return result;

@@ -12,6 +12,7 @@
 // are read from the pushed tag objects (one `git cat-file --batch`, following tags of tags); a tag
 // or other ref that points straight at a tree or a blob has the blobs it brings read too.
 
+import { nowMs } from '../clock.js';
 import { ScanFailure } from '../../errors.js';
 import type { ScanResult } from '../../finding.js';
 import { scanTagObjects } from './messages.js';
@@ -61,7 +62,7 @@ export function isDeletion(u: ReceiveUpdate): boolean {
 }
 
 export async function scanReceive(options: ReceiveScanOptions): Promise<ScanResult> {
-  const started = performance.now();
+  const started = nowMs();
   const result: ScanResult = { findings: [], errors: [], stats: { files: 0, bytes: 0, skipped: 0, durationMs: 0 } };
   const updates = options.updates.filter((u) => !isDeletion(u) && u.newSha !== u.oldSha);
   if (updates.length === 0) return result;
@@ -89,7 +90,7 @@ export async function scanReceive(options: ReceiveScanOptions): Promise<ScanResu
   result.findings.push(...tags.findings, ...loose.findings);
   result.stats.bytes += tags.bytes + loose.stats.bytes;
   result.stats.files += loose.stats.files;
-  result.stats.durationMs = Math.round(performance.now() - started);
+  result.stats.durationMs = Math.round(nowMs() - started);
   return result;
 }
 
