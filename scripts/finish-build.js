@@ -108,11 +108,24 @@ await build({
     // The scan path (every call that runs `scan`): one file with all it runs, the API client included
     // (loaded only with --verify), so that a scan loads no chunk and one copy of each module.
     'scan-main': fileURLToPath(new URL('src/cli/scan-main.js', dist)),
-    // files/walk.js starts it from beside itself: new URL('./file-worker.js', import.meta.url). A
-    // worker thread loads its modules anew: one file boots it faster than the chunks it would share.
-    'file-worker': fileURLToPath(new URL('src/sources/files/file-worker.js', dist)),
   },
 });
+// The scan's worker thread: files/worker-start.js starts it from beside itself (new URL('./file-worker.cjs',
+// import.meta.url)). A worker thread loads its modules anew: one file boots it faster than the chunks it
+// would share, and a CommonJS file faster than an ES module (no ES module loader to set up in the new
+// thread: a big file's second thread starts scanning sooner; the 200 MiB file 0.98x wall, 15 pairs).
+await build({
+  ...common,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  // (Its modules are ES modules: `import.meta.url` is this file's URL, `require` CommonJS's own.)
+  define: { 'import.meta.url': '__mirraModuleUrl' },
+  banner: { js: "'use strict';\nconst __mirraModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  entryPoints: { 'file-worker': fileURLToPath(new URL('src/sources/files/file-worker.js', dist)) },
+});
+// The same worker beside tsc's own output (dist/src/sources/files/), which the tests that import the
+// built modules run: their worker-start.js looks for it beside itself, as the bundles' does.
+fs.copyFileSync(new URL('cli/file-worker.cjs', dist), new URL('src/sources/files/file-worker.cjs', dist));
 fs.chmodSync(new URL('cli/mirra-scan.js', dist), 0o755);
 
 const cjsEntry = `'use strict';

@@ -26,10 +26,10 @@ describe('the mirra-scan bin', () => {
 
   it('finds its worker script where the code that starts worker threads looks for it (the scan, and the bin that starts one early)', () => {
     const dir = path.dirname(bin);
-    const starters = fs.readdirSync(dir).filter((f) => fs.readFileSync(path.join(dir, f), 'utf8').includes('new URL("./file-worker.js", import.meta.url)'));
+    const starters = fs.readdirSync(dir).filter((f) => fs.readFileSync(path.join(dir, f), 'utf8').includes('new URL("./file-worker.cjs", import.meta.url)'));
     // The scan path (one file) and the bin (which starts one early for a big file), like the chunk the programmatic API shares: all beside the worker.
     expect(starters).toContain('scan-main.js');
     expect(starters).toContain(path.basename(bin));
-    expect(fs.existsSync(path.join(dir, 'file-worker.js'))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'file-worker.cjs'))).toBe(true);
   });
 });

@@ -17,9 +17,9 @@ describe('the package', () => {
     const r = runProgram('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PROJECT_ROOT, env });
     expect(r.status, r.stderr).toBe(0);
     const files = (JSON.parse(r.stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
-    const unexpected = files.filter((f) => !(/^dist\/cli\/[\w-]+\.js$/.test(f) || f.endsWith('.d.ts') || ['dist/index.cjs', 'dist/scanner.cjs', 'package.json', 'README.md'].includes(f)));
+    const unexpected = files.filter((f) => !(/^dist\/cli\/[\w-]+\.c?js$/.test(f) || f.endsWith('.d.ts') || ['dist/index.cjs', 'dist/scanner.cjs', 'package.json', 'README.md'].includes(f)));
     expect(unexpected).toEqual([]);
-    for (const entry of ['dist/cli/mirra-scan.js', 'dist/cli/plugin.js', 'dist/cli/scanner.js', 'dist/cli/action.js', 'dist/cli/file-worker.js', 'dist/src/scanner/index.d.ts', 'dist/src/index.d.ts']) expect(files).toContain(entry);
+    for (const entry of ['dist/cli/mirra-scan.js', 'dist/cli/plugin.js', 'dist/cli/scanner.js', 'dist/cli/action.js', 'dist/cli/file-worker.cjs', 'dist/src/scanner/index.d.ts', 'dist/src/index.d.ts']) expect(files).toContain(entry);
     expect(files.filter((f) => f.startsWith('dist/src/') && f.endsWith('.js'))).toEqual([]);
   });
 

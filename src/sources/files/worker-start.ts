@@ -25,8 +25,11 @@ export interface EarlyStart {
 /** The `workerData` a scan worker is started with (file-worker.ts runs only under it). */
 export const WORKER_MARK = 'mirra-scan:file-worker' as const;
 
-/** The worker script sits beside this module once built (in the bundles too); under a TypeScript test runner it does not. */
-const WORKER_URL = new URL('./file-worker.js', import.meta.url);
+/**
+ * The worker script sits beside this module once built (in the bundles too), as CommonJS (it boots
+ * faster: scripts/finish-build.js); under a TypeScript test runner it does not.
+ */
+const WORKER_URL = new URL('./file-worker.cjs', import.meta.url);
 
 /**
  * Files at least this big are scanned in segments when more than one thread may scan. The worker
