@@ -15,8 +15,8 @@ import { namedScan, startFileWorkerEarly } from '../sources/files/worker-start.j
 import { setJitBudget } from './jit-budget.js';
 
 const args = process.argv.slice(2);
-// A staged change that turns out big (git prints a MiB before the hook's code has loaded) gets the
-// JIT budget too (see jit-budget.ts); a commit of a few files does not (it is start-up).
+// A staged change that turns out big (git has printed a MiB of it) gets the JIT budget then (see
+// jit-budget.ts); a commit of a few files does not (it is start-up).
 if (askedWord(args) === 'staged') startGitEarly(process.cwd(), gitArgs(STAGED_DIFF_ARGS), { bytes: 1024 * 1024, onMuch: setJitBudget });
 const call = fastHookCall(args);
 try {

@@ -12,12 +12,12 @@
 // optimizing compiler").
 //
 // Set only for a scan that walks a folder or reads a file big enough for segments, for every command
-// but `scan` and the hooks' fast path (git history, ranges, pushes), and for `staged` when git has
-// printed a MiB of the staged change before the hook's code has loaded: a scan of a few named files
-// or a commit of a few files is mostly start-up, and start-up code waits longer too (about 3 ms of a
-// 75 ms scan of one small file). Only for V8 11 (Node 20), where it was measured: later V8s have a mid tier (Maglev)
-// and count their budgets otherwise, so they keep their defaults. A budget given on node's own
-// command line (`node --interrupt-budget=N`) is left as it is.
+// but `scan` and the hooks' fast path (git history, ranges, pushes), and for `staged` once git has
+// printed a MiB of the staged change (during the run): a scan of a few named files or a commit of a
+// few files is mostly start-up, and start-up code waits longer too (about 3 ms of a 75 ms scan of
+// one small file). Only for V8 11 (Node 20), where it was measured: later V8s have a mid tier
+// (Maglev) and count their budgets otherwise, so they keep their defaults. A budget given on node's
+// own command line (`node --interrupt-budget=N`) is left as it is.
 
 /** V8 11's default interrupt budget (67,584 bytes of bytecode) times 8. */
 export const SCAN_INTERRUPT_BUDGET = 8 * 67_584;
