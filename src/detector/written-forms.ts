@@ -208,17 +208,19 @@ function concatenationReader(s: string, from: number, joins: JoinContext): Escap
  */
 function literalCloses(s: string, from: number, quote: number): boolean {
   const limit = Math.min(s.length, from + MAX_WRITTEN_LENGTH);
-  for (let i = from; i < limit; i++) {
+  let i = from;
+  let closed = false;
+  for (; i < limit; i++) {
     const c = s.charCodeAt(i);
     if (c === quote) {
-      WRITTEN_WORK.chars += i - from;
-      return true;
+      closed = true;
+      break;
     }
     if (c === 92 /* \ */) i++;
     else if (quote !== 96 && isLineEnd(c)) break;
   }
-  WRITTEN_WORK.chars += limit - from;
-  return false;
+  WRITTEN_WORK.chars += i - from;
+  return closed;
 }
 
 /** Whether the literal whose quote is at `quote` is interpolated into another: `{`, `${` or `#{` (blanks allowed) just before it. */

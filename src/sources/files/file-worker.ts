@@ -12,7 +12,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { SECRET, type Finding } from '../../finding.js';
 import type { PathRulesData } from '../../policy/path-rules.js';
-import { allocateReadBuffer } from '../../fragments/index.js';
+import { allocateReadBuffer, type ContentFindings } from '../../fragments/index.js';
 import { FolderReader, type FolderUnit, type WalkSink, type WalkSpec } from './folder-walk.js';
 import { FileBatch, READ_WINDOW_BYTES, describe, metaOf, type FileOutcome, type FileReadOptions } from './read-file.js';
 import { scanClaimedSegments, type SegmentOutcome, type SegmentPlan } from './segments.js';
@@ -92,7 +92,7 @@ export interface SegmentsReport {
 /** A segment's outcome as a worker sent it, with each key back under its symbol. */
 export function segmentFromWorker(o: SegmentsReport['outcomes'][number]): SegmentOutcome {
   if ('error' in o) return o;
-  return { k: o.k, newlines: o.newlines, width: o.width, findings: Object.assign(o.findings.map(findingFromWorker), o.unlisted ? { unlisted: o.unlisted } : {}) };
+  return { k: o.k, newlines: o.newlines, width: o.width, findings: findingsFromWorker(o) };
 }
 
 export { WORKER_MARK } from './worker-start.js';
@@ -131,20 +131,25 @@ export function takeUnits(units: readonly ShareUnit[], shared: Int32Array, reade
 /** Puts each key back under its symbol. */
 export function outcomeFromWorker(o: SentOutcome): FileOutcome {
   if ('error' in o) return o;
-  return { bytes: o.bytes, findings: Object.assign(o.findings.map(findingFromWorker), o.unlisted ? { unlisted: o.unlisted } : {}) };
+  return { bytes: o.bytes, findings: findingsFromWorker(o) };
 }
 
-function findingFromWorker({ key, ...rest }: SentFinding): Finding {
-  return { ...rest, [SECRET]: key };
+/** Findings as they cross threads (each key beside its finding) and the count of those not listed. */
+function findingsToSend(found: ContentFindings): { findings: SentFinding[]; unlisted?: number } {
+  return { findings: found.map((f) => ({ ...f, key: f[SECRET] })), unlisted: found.unlisted };
 }
 
-function withKey(f: Finding): SentFinding {
-  return { ...f, key: f[SECRET] };
+/** `findingsToSend` undone. */
+function findingsFromWorker({ findings, unlisted }: { findings: SentFinding[]; unlisted?: number }): ContentFindings {
+  return Object.assign(
+    findings.map(({ key, ...rest }): Finding => ({ ...rest, [SECRET]: key })),
+    unlisted ? { unlisted } : {},
+  );
 }
 
 function outcomeToSend(o: FileOutcome): SentOutcome {
   if ('error' in o) return o;
-  return { bytes: o.bytes, findings: o.findings.map(withKey), unlisted: o.findings.unlisted };
+  return { bytes: o.bytes, ...findingsToSend(o.findings) };
 }
 
 if (!isMainThread && parentPort && (workerData as WorkerStart | EarlyStart | undefined)?.mark === WORKER_MARK) {
@@ -163,7 +168,7 @@ if (!isMainThread && parentPort && (workerData as WorkerStart | EarlyStart | und
     if (message.kind === 'segments') {
       const { id, abs, rel, plan, claim } = message;
       const outcomes = scanClaimedSegments(abs, metaOf(rel), plan, new Int32Array(claim), window, start.options, describe);
-      const report: SegmentsReport = { kind: 'segments', id, outcomes: outcomes.map((o) => ('error' in o ? o : { ...o, findings: o.findings.map(withKey), unlisted: o.findings.unlisted })) };
+      const report: SegmentsReport = { kind: 'segments', id, outcomes: outcomes.map((o) => ('error' in o ? o : { ...o, ...findingsToSend(o.findings) })) };
       if (outcomes.length > 0) parent.postMessage(report);
       return;
     }

@@ -9,7 +9,6 @@ import type { TrackedPaths } from '../../policy/index.js';
 
 export type { TrackedPaths };
 
-
 /** The files git tracks under `root` (one `git ls-files` call), or null outside a repository or when git fails. */
 export function readTrackedPaths(root: string): TrackedPaths | null {
   if (!fs.existsSync(path.join(root, '.git'))) return null;

@@ -3,10 +3,10 @@
 // thread (bigger files in bounded windows). A big walk is walked and scanned by this thread and a
 // worker thread together (see file-worker.ts); the report is the same however the work was split.
 
-import { nowMs } from '../clock.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { nowMs } from '../clock.js';
 import { UsageError } from '../../errors.js';
 import type { Finding, ScanError, ScanResult, UnlistedFindings } from '../../finding.js';
 import { defaultPolicy, findRoot, type PathRules, type Policy } from '../../policy/index.js';

@@ -9,9 +9,9 @@
 // `-m "#42 …"` is a comment line that git keeps. `commit.cleanup=strip` (or `--cleanup strip`) drops
 // comment lines too.
 
-import { nowMs } from '../clock.js';
 import fs from 'node:fs';
 import path from 'node:path';
+import { nowMs } from '../clock.js';
 import { UsageError } from '../../errors.js';
 import type { ScanResult } from '../../finding.js';
 import { scanFragment } from '../../fragments/index.js';
