@@ -69,6 +69,20 @@ describe('the fast path masks what it prints', () => {
   });
 });
 
+describe('a big staged change', () => {
+  test('a key deep in several MiB staged (the CLI sets its JIT budget during the run) blocks, masked, at its line', () => {
+    const r = repo();
+    const key = fakeKey('script', 70, 16);
+    const filler = 'a line of ordinary text with nothing secret in it\n'.repeat(30_000);
+    r.write('huge.txt', `${filler}token = "${key}"\n${filler}`).add('huge.txt');
+    const out = r.mirraScan(['staged']);
+    expect(out.status, out.stderr).toBe(1);
+    expect(out.stdout + out.stderr).toMatch(/huge\.txt:30001:10/);
+    expect(out.stdout + out.stderr).not.toContain(key);
+    expect(out.stdout + out.stderr).not.toContain(key.slice(-20));
+  });
+});
+
 describe('a damaged package fails closed', () => {
   test('the fast path\'s file missing: exit 2, one line', () => {
     const r = repo();
